@@ -86,7 +86,9 @@ public final class TxId implements Comparable<TxId> {
             throw new NumberFormatException(original);
         }
         for (int i = 0; i < hex.length(); i++) {
-            if (Character.digit(hex.charAt(i), 16) < 0) {
+            // ASCII only: Character.digit also accepts other scripts' digits and full-width letters.
+            char c = hex.charAt(i);
+            if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) {
                 throw new NumberFormatException(original);
             }
         }

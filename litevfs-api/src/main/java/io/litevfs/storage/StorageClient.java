@@ -15,6 +15,9 @@ import reactor.core.publisher.Mono;
  * <ul>
  *   <li>Everything is lazy: nothing is sent before subscription; cancelling aborts the request and releases its
  *       buffers. Implementations are thread-safe, and never block the subscribing thread.
+ *   <li>Arguments are checked when a method is called, not when its result is subscribed to: a level outside
+ *       0..9, an invalid TXID range, a negative offset or length, or an invalid object name throws
+ *       {@link IllegalArgumentException} (and {@code null} throws {@link NullPointerException}) at once.
  *   <li>Buffers handed out are plain heap or direct {@link ByteBuffer}s owned by the caller; no reference-counted
  *       buffer escapes.
  *   <li>Errors are {@link StorageException}s: {@link StorageException.NotFound} for a missing file,
@@ -73,7 +76,9 @@ public interface StorageClient extends AutoCloseable {
      * @param timestamp the LTX header timestamp; stores that keep a creation time or metadata record it
      * @param content the bytes, subscribed to once
      * @param length the exact number of bytes {@code content} emits
-     * @return the written file; {@link StorageException.AlreadyExists} if the key is taken (nothing overwritten)
+     * @return the written file; {@link StorageException.AlreadyExists} if the key is taken (nothing overwritten);
+     *     {@link IllegalArgumentException} if {@code content} emits more or fewer than {@code length} bytes, and an
+     *     error (the content's own, or one caused by it) if {@code content} fails; in both cases no file is created
      */
     Mono<LtxFileInfo> createLtxFile(
             int level, TxId minTxId, TxId maxTxId, Instant timestamp, Flux<ByteBuffer> content, long length);
@@ -100,7 +105,9 @@ public interface StorageClient extends AutoCloseable {
      * @param name a simple name, relative to the replica root
      * @param data the content
      * @param condition {@link WriteCondition#ifAbsent()}, {@link WriteCondition#ifMatch(String)} or none
-     * @return the new version; {@link StorageException.PreconditionFailed} if the condition does not hold
+     * @return the new version, which differs from the replaced one at least when the content differs (an S3 ETag
+     *     is a content hash, so writing identical bytes back may yield the same version);
+     *     {@link StorageException.PreconditionFailed} if the condition does not hold
      */
     Mono<String> writeObject(String name, ByteBuffer data, WriteCondition condition);
 
@@ -108,8 +115,10 @@ public interface StorageClient extends AutoCloseable {
      * Deletes a small object if the condition holds. Deleting a missing object unconditionally succeeds.
      *
      * @param name a simple name, relative to the replica root
-     * @param condition none or {@link WriteCondition#ifMatch(String)}
+     * @param condition none or {@link WriteCondition#ifMatch(String)}; an {@code ifMatch} condition fails if the
+     *     object does not exist
      * @return completion; {@link StorageException.PreconditionFailed} if the condition does not hold
+     * @throws IllegalArgumentException for {@link WriteCondition#ifAbsent()}, which has no meaning for a delete
      */
     Mono<Void> deleteObject(String name, WriteCondition condition);
 

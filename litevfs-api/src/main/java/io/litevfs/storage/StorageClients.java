@@ -2,7 +2,9 @@ package io.litevfs.storage;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.ServiceLoader;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -41,18 +43,31 @@ public final class StorageClients {
      *
      * @param scheme a lower-case scheme
      * @return the provider
-     * @throws StorageException.InvalidLocation if no provider on the class path serves the scheme
+     * @throws StorageException.InvalidLocation if no provider on the class path serves the scheme, or if several do
      */
     public static StorageClientProvider provider(String scheme) {
-        List<String> known = new ArrayList<>();
+        Objects.requireNonNull(scheme, "scheme");
+        List<StorageClientProvider> matches = new ArrayList<>();
+        Set<String> known = new TreeSet<>();
         for (StorageClientProvider p : ServiceLoader.load(StorageClientProvider.class, classLoader())) {
             if (p.schemes().contains(scheme)) {
-                return p;
+                matches.add(p);
             }
             known.addAll(p.schemes());
         }
-        throw new StorageException.InvalidLocation("no storage backend for scheme '" + scheme + "://' (available: "
-                + String.join(", ", new TreeSet<>(known)) + ")");
+        if (matches.size() == 1) {
+            return matches.get(0);
+        }
+        if (matches.isEmpty()) {
+            throw new StorageException.InvalidLocation("no storage backend for scheme '" + scheme
+                    + "://' (available: " + String.join(", ", known) + ")");
+        }
+        StringBuilder names = new StringBuilder();
+        for (StorageClientProvider p : matches) {
+            names.append(names.length() == 0 ? "" : ", ").append(p.getClass().getName());
+        }
+        throw new StorageException.InvalidLocation("several storage backends serve scheme '" + scheme + "://' ("
+                + names + "); keep only one of them on the class path, or create the StorageClient yourself");
     }
 
     private static ClassLoader classLoader() {

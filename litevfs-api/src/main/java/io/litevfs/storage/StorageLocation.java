@@ -2,6 +2,7 @@ package io.litevfs.storage;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -87,7 +88,7 @@ public final class StorageLocation {
         if (scheme.equals("file")) {
             // file:///abs -> "/abs"; file://rel/dir -> "rel/dir" (relative to the working directory)
             if (afterScheme.isEmpty()) {
-                throw new StorageException.InvalidLocation("file:// URL without a directory: '" + url + "'");
+                throw new StorageException.InvalidLocation("file:// URL without a directory: '" + redact(url) + "'");
             }
             return fileLocation(decode(afterScheme, url), options, url);
         }
@@ -104,9 +105,15 @@ public final class StorageLocation {
 
     private static StorageLocation fileLocation(String dir, Map<String, String> options, String original) {
         if (dir.isBlank()) {
-            throw new StorageException.InvalidLocation("empty directory in replica URL '" + original + "'");
+            throw new StorageException.InvalidLocation("empty directory in replica URL '" + redact(original) + "'");
         }
-        Path p = Path.of(dir).toAbsolutePath().normalize();
+        Path p;
+        try {
+            p = Path.of(dir).toAbsolutePath().normalize();
+        } catch (InvalidPathException e) {
+            throw new StorageException.InvalidLocation(
+                    "invalid directory in replica URL '" + redact(original) + "': " + e.getReason());
+        }
         return new StorageLocation("file", "", p.toString(), options, original);
     }
 
@@ -240,9 +247,20 @@ public final class StorageLocation {
             }
             int eq = pairs[i].indexOf('=');
             String name = eq < 0 ? pairs[i] : pairs[i].substring(0, eq);
-            sb.append(eq >= 0 && SECRET_OPTION.matcher(name).matches() ? name + "=***" : pairs[i]);
+            boolean secret = SECRET_OPTION.matcher(name).matches()
+                    || SECRET_OPTION.matcher(decodeLeniently(name)).matches();
+            sb.append(eq >= 0 && secret ? name + "=***" : pairs[i]);
         }
         return sb.toString();
+    }
+
+    /** Decodes percent-escapes for redaction, keeping the text as it is when it is not valid. */
+    private static String decodeLeniently(String s) {
+        try {
+            return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return s;
+        }
     }
 
     @Override
