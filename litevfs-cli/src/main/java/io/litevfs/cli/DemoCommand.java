@@ -83,19 +83,22 @@ final class DemoCommand implements Callable<Integer> {
 
         try (Replica replica = Replica.open(url)) {
             ImportResult first = replica.importDatabase(v1).block();
-            say("import bookstore v1 (%d pages, 3000 orders) -> TXID %s, %s", first.pageCount(),
-                    first.file().maxTxId(), first.file().describe());
+            say(
+                    "import bookstore v1 (%d pages, 3000 orders) -> TXID %s, %s",
+                    first.pageCount(), first.file().maxTxId(), first.file().describe());
             check(first.file().maxTxId().equals(TxId.of(1)), "the first import of an empty replica is TXID 1");
             Instant between = waitForNextMillisecond();
 
             ImportResult second = replica.importDatabase(v2).block();
-            say("import bookstore v2 (%d pages, a day of new orders) -> TXID %s, %s", second.pageCount(),
-                    second.file().maxTxId(), second.file().describe());
+            say(
+                    "import bookstore v2 (%d pages, a day of new orders) -> TXID %s, %s",
+                    second.pageCount(), second.file().maxTxId(), second.file().describe());
             check(second.file().maxTxId().equals(TxId.of(2)), "the next import is TXID 2");
 
             ReplicaInfo info = replica.info().block();
-            say("info: TXID %s, page size %d, %d pages (%d bytes), %d LTX files (%d bytes)", info.txId(),
-                    info.pageSize(), info.commit(), info.sizeBytes(), info.fileCount(), info.totalBytes());
+            say(
+                    "info: TXID %s, page size %d, %d pages (%d bytes), %d LTX files (%d bytes)",
+                    info.txId(), info.pageSize(), info.commit(), info.sizeBytes(), info.fileCount(), info.totalBytes());
             check(info.txId().equals(TxId.of(2)), "the latest state is TXID 2");
 
             RestoreResult latest = replica.restore(RestoreTarget.latest(), work.resolve("latest.db"), false)
@@ -113,12 +116,19 @@ final class DemoCommand implements Callable<Integer> {
 
             List<Path> ltxFiles = new ArrayList<>();
             try (Stream<Path> s = Files.walk(replicaDir)) {
-                s.filter(p -> p.getFileName().toString().endsWith(".ltx")).sorted().forEach(ltxFiles::add);
+                s.filter(p -> p.getFileName().toString().endsWith(".ltx"))
+                        .sorted()
+                        .forEach(ltxFiles::add);
             }
             for (Path p : ltxFiles) {
                 LtxCommand.Decoded d = LtxCommand.decode(p);
-                say("ltx verify %s: ok, TXID %s-%s, %d pages, checksum %016x", replicaDir.relativize(p),
-                        d.header().minTxId(), d.header().maxTxId(), d.index().size(), d.trailer().fileChecksum());
+                say(
+                        "ltx verify %s: ok, TXID %s-%s, %d pages, checksum %016x",
+                        replicaDir.relativize(p),
+                        d.header().minTxId(),
+                        d.header().maxTxId(),
+                        d.index().size(),
+                        d.trailer().fileChecksum());
             }
             check(ltxFiles.size() == 2, "the replica holds two LTX files");
             for (LtxFileInfo f : replica.listFiles().block().get(0)) {
@@ -135,8 +145,9 @@ final class DemoCommand implements Callable<Integer> {
     private void sayRestore(String what, RestoreResult r, Path expected) throws Exception {
         String got = sha256(r.output());
         String want = sha256(expected);
-        say("%s -> TXID %s, %s: %d pages, sha256 %s", what, r.plan().txId(), r.output().getFileName(),
-                r.pageCount(), got.substring(0, 16));
+        say(
+                "%s -> TXID %s, %s: %d pages, sha256 %s",
+                what, r.plan().txId(), r.output().getFileName(), r.pageCount(), got.substring(0, 16));
         check(got.equals(want), r.output().getFileName() + " is byte-identical to " + expected.getFileName());
     }
 
@@ -190,7 +201,8 @@ final class DemoCommand implements Callable<Integer> {
 
     private static void deleteTree(Path root) throws IOException {
         try (Stream<Path> s = Files.walk(root)) {
-            for (Path p : s.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
+            for (Path p :
+                    s.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
                 Files.deleteIfExists(p);
             }
         }

@@ -32,8 +32,15 @@ final class ImportCommand implements Callable<Integer> {
     public Integer call() {
         try (Replica replica = Replica.open(url)) {
             ImportResult r = replica.importDatabase(database).block();
-            spec.commandLine().getOut().printf("imported %s (%d pages of %d bytes) as TXID %s: %s%n",
-                    r.source(), r.pageCount(), r.pageSize(), r.file().maxTxId(), r.file().describe());
+            spec.commandLine()
+                    .getOut()
+                    .printf(
+                            "imported %s (%d pages of %d bytes) as TXID %s: %s%n",
+                            r.source(),
+                            r.pageCount(),
+                            r.pageSize(),
+                            r.file().maxTxId(),
+                            r.file().describe());
             return 0;
         }
     }

@@ -12,10 +12,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code litevfs info [--json] URL}. */
 @Command(
@@ -58,17 +58,25 @@ final class InfoCommand implements Callable<Integer> {
             out.printf("page size:  %d%n", info.pageSize());
             out.printf("size:       %d pages, %d bytes%n", info.commit(), info.sizeBytes());
             out.printf("updated:    %s%n", info.latestTimestamp());
-            out.printf("plan:       %s%n", String.join(" ", info.latest().files().stream()
-                    .map(LtxFileInfo::describe)
-                    .toList()));
+            out.printf(
+                    "plan:       %s%n",
+                    String.join(
+                            " ",
+                            info.latest().files().stream()
+                                    .map(LtxFileInfo::describe)
+                                    .toList()));
         } else {
             out.printf("txid:       none (%s)%n", info.latestError());
         }
         out.printf("files:      %d (%d bytes)%n", info.fileCount(), info.totalBytes());
         for (Map.Entry<Integer, List<LtxFileInfo>> e : info.levels().entrySet()) {
             List<LtxFileInfo> files = e.getValue();
-            out.printf("level %d:    %d files, TXID %s-%s, %d bytes%n", e.getKey(), files.size(),
-                    files.get(0).minTxId(), files.get(files.size() - 1).maxTxId(),
+            out.printf(
+                    "level %d:    %d files, TXID %s-%s, %d bytes%n",
+                    e.getKey(),
+                    files.size(),
+                    files.get(0).minTxId(),
+                    files.get(files.size() - 1).maxTxId(),
                     files.stream().mapToLong(LtxFileInfo::size).sum());
         }
     }

@@ -76,14 +76,16 @@ final class LtxCommand implements Runnable {
                 out.printf("max txid:    %s%n", h.maxTxId());
                 out.printf("timestamp:   %s (%d)%n", h.timestampInstant(), h.timestamp());
                 out.printf("pre-apply:   %016x%n", h.preApplyChecksum());
-                out.printf("wal:         offset=%d size=%d salt1=%08x salt2=%08x%n",
+                out.printf(
+                        "wal:         offset=%d size=%d salt1=%08x salt2=%08x%n",
                         h.walOffset(), h.walSize(), h.walSalt1(), h.walSalt2());
                 out.printf("node id:     %d%n", h.nodeId());
                 PageIndex index = d.index();
                 out.printf("pages:       %d%s%n", index.size(), h.isSnapshot() ? " (snapshot)" : "");
                 if (pages) {
                     for (int i = 0; i < index.size(); i++) {
-                        out.printf("  page %-10d offset %-10d frame %d bytes%n",
+                        out.printf(
+                                "  page %-10d offset %-10d frame %d bytes%n",
                                 index.pageNumber(i), index.offset(i), index.frameSize(i));
                     }
                 }
@@ -114,8 +116,14 @@ final class LtxCommand implements Runnable {
             for (Path file : files) {
                 try {
                     Decoded d = decode(file);
-                    out.printf("ok %s: TXID %s-%s, %d pages of %d bytes, commit %d%n", file, d.header().minTxId(),
-                            d.header().maxTxId(), d.index().size(), d.header().pageSize(), d.header().commit());
+                    out.printf(
+                            "ok %s: TXID %s-%s, %d pages of %d bytes, commit %d%n",
+                            file,
+                            d.header().minTxId(),
+                            d.header().maxTxId(),
+                            d.index().size(),
+                            d.header().pageSize(),
+                            d.header().commit());
                 } catch (Exception e) {
                     failed++;
                     err.println("litevfs: " + Errors.describe(e));

@@ -27,16 +27,12 @@ import picocli.CommandLine.Option;
         })
 public final class Main implements Runnable {
 
-    @Option(
-            names = "--verbose",
-            scope = CommandLine.ScopeType.INHERIT,
-            description = "Print stack traces of errors.")
+    @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT, description = "Print stack traces of errors.")
     boolean verbose;
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(
-                new CommandLine(this), "missing command (try 'litevfs --help')");
+        throw new CommandLine.ParameterException(new CommandLine(this), "missing command (try 'litevfs --help')");
     }
 
     /** Runs the command and exits with its status. */

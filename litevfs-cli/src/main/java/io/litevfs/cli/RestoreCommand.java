@@ -37,8 +37,11 @@ final class RestoreCommand implements Callable<Integer> {
     public Integer call() {
         try (Replica replica = Replica.open(url)) {
             RestoreResult r = replica.restore(target.target(), output, force).block();
-            spec.commandLine().getOut().printf("restored TXID %s (%d LTX files) to %s: %d pages of %d bytes%n",
-                    r.plan().txId(), r.plan().files().size(), r.output(), r.pageCount(), r.pageSize());
+            spec.commandLine()
+                    .getOut()
+                    .printf(
+                            "restored TXID %s (%d LTX files) to %s: %d pages of %d bytes%n",
+                            r.plan().txId(), r.plan().files().size(), r.output(), r.pageCount(), r.pageSize());
             return 0;
         }
     }

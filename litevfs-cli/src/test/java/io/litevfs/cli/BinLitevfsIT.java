@@ -28,7 +28,8 @@ class BinLitevfsIT {
     }
 
     static Stream<Arguments> vectorList() throws Exception {
-        JsonNode manifest = new ObjectMapper().readTree(vectors().resolve("manifest.json").toFile());
+        JsonNode manifest =
+                new ObjectMapper().readTree(vectors().resolve("manifest.json").toFile());
         List<Arguments> list = new ArrayList<>();
         manifest.get("vectors").forEach(v -> list.add(Arguments.of(v.get("name").asText(), v)));
         return list.stream();
@@ -57,7 +58,8 @@ class BinLitevfsIT {
                 continue;
             }
             Path out = tmp.resolve(txid + "-" + checked + ".db");
-            Cli.Result r = Cli.run("restore", "--txid", txid, "file://" + vectors().resolve(name), out.toString());
+            Cli.Result r =
+                    Cli.run("restore", "--txid", txid, "file://" + vectors().resolve(name), out.toString());
             assertThat(r.status()).as(r.toString()).isZero();
             assertThat(Cli.sha256(out))
                     .as("%s at TXID %s", name, txid)

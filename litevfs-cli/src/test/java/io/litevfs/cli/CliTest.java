@@ -51,9 +51,11 @@ class CliTest {
         r = Cli.run("import", v2.toString(), url);
         assertThat(r.out()).as(r.toString()).contains("as TXID 0000000000000002");
 
-        assertThat(Cli.run("restore", url, tmp.resolve("latest.db").toString()).status()).isZero();
+        assertThat(Cli.run("restore", url, tmp.resolve("latest.db").toString()).status())
+                .isZero();
         assertThat(Cli.sha256(tmp.resolve("latest.db"))).isEqualTo(Cli.sha256(v2));
-        assertThat(Cli.run("restore", "--txid", "1", url, tmp.resolve("one.db").toString()).status())
+        assertThat(Cli.run("restore", "--txid", "1", url, tmp.resolve("one.db").toString())
+                        .status())
                 .isZero();
         assertThat(Cli.sha256(tmp.resolve("one.db"))).isEqualTo(Cli.sha256(v1));
     }
@@ -117,7 +119,11 @@ class CliTest {
 
     @Test
     void restore_unavailableTxid_namesOldestState() {
-        Cli.Result r = Cli.run("restore", "--txid", "5", "file://" + vectors().resolve("g_multilevel_synthetic"),
+        Cli.Result r = Cli.run(
+                "restore",
+                "--txid",
+                "5",
+                "file://" + vectors().resolve("g_multilevel_synthetic"),
                 tmp.resolve("x.db").toString());
         assertOneLineError(r, 1, "transaction not available", "oldest retained state: TXID 000000000000000a");
         assertThat(tmp.resolve("x.db")).doesNotExist();
@@ -137,7 +143,7 @@ class CliTest {
 
     @Test
     void verbose_printsStackTrace() {
-        Cli.Result r = Cli.run("--verbose", "info", "file://" + tmp.resolve("nothing-here"));
+        Cli.Result r = Cli.run("--verbose", "restore", "file://" + tmp.resolve("nothing-here"), "x.db");
         assertThat(r.status()).isEqualTo(1);
         assertThat(r.err()).contains("\tat ");
     }

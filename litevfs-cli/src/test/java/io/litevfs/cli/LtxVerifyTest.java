@@ -45,7 +45,10 @@ class LtxVerifyTest {
             Files.write(damaged, copy);
             Cli.Result r = Cli.run("ltx", "verify", damaged.toString());
             assertThat(r.status()).as("flip at %d: %s", offset, r).isEqualTo(1);
-            assertThat(r.err()).as("flip at %d", offset).contains(damaged.toString()).containsPattern("offset \\d+");
+            assertThat(r.err())
+                    .as("flip at %d", offset)
+                    .contains(damaged.toString())
+                    .containsPattern("offset \\d+");
         }
     }
 

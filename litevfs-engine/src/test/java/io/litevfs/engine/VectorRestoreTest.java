@@ -34,7 +34,11 @@ class VectorRestoreTest {
         for (JsonNode v : Vectors.all()) {
             if (v.has("intermediate")) {
                 for (JsonNode it : v.get("intermediate")) {
-                    args.add(Arguments.of(v.get("name").asText() + " @" + it.get("target_txid").asText(), v, it));
+                    args.add(Arguments.of(
+                            v.get("name").asText() + " @"
+                                    + it.get("target_txid").asText(),
+                            v,
+                            it));
                 }
             }
         }
@@ -61,12 +65,14 @@ class VectorRestoreTest {
         JsonNode latest = vector.get("latest");
         try (Replica replica = Replica.open(Vectors.url(vector))) {
             Path out = tmp.resolve(name + ".db");
-            RestoreResult r = replica.restore(RestoreTarget.latest(), out, false).block();
+            RestoreResult r =
+                    replica.restore(RestoreTarget.latest(), out, false).block();
 
             assertThat(paths(r.plan())).containsExactlyElementsOf(texts(latest.get("restore_plan")));
             assertThat(r.plan().txId()).isEqualTo(TxId.parse(latest.get("txid").asText()));
             assertThat(out).hasSize(latest.get("restored_image_bytes").asLong());
-            assertThat(Vectors.sha256(out)).isEqualTo(latest.get("restored_image_sha256").asText());
+            assertThat(Vectors.sha256(out))
+                    .isEqualTo(latest.get("restored_image_sha256").asText());
         }
     }
 
@@ -77,19 +83,22 @@ class VectorRestoreTest {
         try (Replica replica = Replica.open(Vectors.url(vector))) {
             if (resolved.isZero()) {
                 // Litestream could not build this state (g_multilevel_synthetic: L0 history compacted away).
-                RestoreTarget target = RestoreTarget.txId(TxId.parse(it.get("target_txid").asText()));
+                RestoreTarget target =
+                        RestoreTarget.txId(TxId.parse(it.get("target_txid").asText()));
                 assertThatThrownBy(() -> replica.plan(target).block())
                         .isInstanceOf(ReplicaException.NotAvailable.class)
                         .hasMessageContaining("transaction not available");
                 return;
             }
             Path out = tmp.resolve("state.db");
-            RestoreResult r = replica.restore(RestoreTarget.txId(resolved), out, false).block();
+            RestoreResult r =
+                    replica.restore(RestoreTarget.txId(resolved), out, false).block();
 
             assertThat(r.plan().txId()).isEqualTo(resolved);
             assertThat(paths(r.plan())).containsExactlyElementsOf(texts(it.get("restore_plan")));
             assertThat(out).hasSize(it.get("restored_db_bytes").asLong());
-            assertThat(Vectors.sha256(out)).isEqualTo(it.get("restored_db_sha256").asText());
+            assertThat(Vectors.sha256(out))
+                    .isEqualTo(it.get("restored_db_sha256").asText());
         }
     }
 
@@ -98,7 +107,8 @@ class VectorRestoreTest {
     void plan_atSetTime_resolvesLikeLitestream(String name, JsonNode vector, JsonNode it) {
         // set_time is the header timestamp of the target's file + 1 ms; git checkouts have no such mtimes, so
         // this only passes because plans read header timestamps.
-        RestoreTarget target = RestoreTarget.time(Instant.parse(it.get("set_time").asText()));
+        RestoreTarget target =
+                RestoreTarget.time(Instant.parse(it.get("set_time").asText()));
         TxId resolved = TxId.parse(it.get("resolved_txid").asText());
         try (Replica replica = Replica.open(Vectors.url(vector))) {
             if (resolved.isZero()) {

@@ -66,7 +66,9 @@ class LitestreamInteropIT {
         byte[] out = p.getInputStream().readAllBytes();
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         String text = new String(out, StandardCharsets.UTF_8);
-        assertThat(p.exitValue()).as("sqlite3 %s: %s", List.of(dotCommandsAndSql), text).isZero();
+        assertThat(p.exitValue())
+                .as("sqlite3 %s: %s", List.of(dotCommandsAndSql), text)
+                .isZero();
         return text;
     }
 
@@ -93,14 +95,18 @@ class LitestreamInteropIT {
     void litevfsRestore_yieldsWhatRealVfsWrote() throws Exception {
         Path source = demoDb("bookstore-v1.db");
         Path replica = tmp.resolve("replica");
-        assertThat(CliAccess.run("import", source.toString(), "file://" + replica).status()).isZero();
+        assertThat(CliAccess.run("import", source.toString(), "file://" + replica)
+                        .status())
+                .isZero();
 
         // The real extension appends four transactions (TXIDs 2..5), one L0 file each; the last grows the file.
         vfs.execute(replica, "INSERT INTO orders(book_id, qty, placed_at) VALUES (1, 5, '2026-11-21 13:00:00')");
         vfs.execute(replica, "UPDATE books SET price = price + 1 WHERE id < 50");
         vfs.execute(replica, "DELETE FROM orders WHERE id < 100");
-        vfs.execute(replica, "INSERT INTO orders(book_id, qty, placed_at) WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL"
-                + " SELECT i + 1 FROM n WHERE i < 2000) SELECT 1 + i % 400, 1 + i % 5, '2026-11-22 08:00:00' FROM n");
+        vfs.execute(
+                replica,
+                "INSERT INTO orders(book_id, qty, placed_at) WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL"
+                        + " SELECT i + 1 FROM n WHERE i < 2000) SELECT 1 + i % 400, 1 + i % 5, '2026-11-22 08:00:00' FROM n");
         assertThat(vfs.txid(replica)).isEqualTo("0000000000000005");
 
         Path restored = tmp.resolve("restored.db");
@@ -121,7 +127,6 @@ class LitestreamInteropIT {
                 .isZero();
         assertThat(plainQuery(atThree, "SELECT count(*), sum(price) FROM books"))
                 .isNotEqualTo(plainQuery(source, "SELECT count(*), sum(price) FROM books"));
-        assertThat(plainQuery(atThree, "SELECT count(*) FROM orders"))
-                .isEqualTo(List.of(List.of(3001L)));
+        assertThat(plainQuery(atThree, "SELECT count(*) FROM orders")).isEqualTo(List.of(List.of(3001L)));
     }
 }

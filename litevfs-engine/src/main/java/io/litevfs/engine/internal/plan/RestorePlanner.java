@@ -97,8 +97,9 @@ public final class RestorePlanner {
         if (!plan.isEmpty() && target instanceof RestoreTarget.Latest) {
             for (LtxFileInfo f : others) {
                 if (f.minTxId().compareTo(cur.next()) > 0) {
-                    throw new ReplicaException.NonContiguous(replica + ": non-contiguous LTX files: the chain reaches TXID "
-                            + cur + " but " + f.describe() + " starts at " + f.minTxId());
+                    throw new ReplicaException.NonContiguous(
+                            replica + ": non-contiguous LTX files: the chain reaches TXID " + cur + " but "
+                                    + f.describe() + " starts at " + f.minTxId());
                 }
             }
         }
@@ -156,7 +157,10 @@ public final class RestorePlanner {
                 .filter(LtxFileInfo::isSnapshot)
                 .min(Comparator.comparing(LtxFileInfo::maxTxId))
                 .orElse(null);
-        TxId newest = all.stream().map(LtxFileInfo::maxTxId).max(Comparator.naturalOrder()).orElseThrow();
+        TxId newest = all.stream()
+                .map(LtxFileInfo::maxTxId)
+                .max(Comparator.naturalOrder())
+                .orElseThrow();
         String retained = oldest == null
                 ? "no file starts at TXID 1, so no state can be restored"
                 : "oldest retained state: TXID " + oldest.maxTxId() + " ("
@@ -164,6 +168,7 @@ public final class RestorePlanner {
                                 ? "written " + DateTimeFormatter.ISO_INSTANT.format(timestamps.apply(oldest)) + ", "
                                 : "")
                         + "newest TXID " + newest + ")";
-        return new ReplicaException.NotAvailable(replica + ": transaction not available for " + target + "; " + retained);
+        return new ReplicaException.NotAvailable(
+                replica + ": transaction not available for " + target + "; " + retained);
     }
 }

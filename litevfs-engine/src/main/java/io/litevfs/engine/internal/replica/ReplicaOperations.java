@@ -75,9 +75,8 @@ public final class ReplicaOperations {
     /** Lists levels 0..9 in parallel. */
     public Mono<Map<Integer, List<LtxFileInfo>>> listAll() {
         return Flux.range(0, LtxFileInfo.MAX_LEVEL + 1)
-                .flatMap(level -> client.listLtxFiles(level, TxId.ZERO)
-                        .collectList()
-                        .map(files -> Map.entry(level, files)))
+                .flatMap(level ->
+                        client.listLtxFiles(level, TxId.ZERO).collectList().map(files -> Map.entry(level, files)))
                 .collect(TreeMap<Integer, List<LtxFileInfo>>::new, (m, e) -> m.put(e.getKey(), e.getValue()))
                 .map(m -> {
                     m.values().removeIf(List::isEmpty);
@@ -94,8 +93,10 @@ public final class ReplicaOperations {
         return client.readRange(file, 0, LtxHeader.SIZE).handle((buf, sink) -> {
             try {
                 if (buf.remaining() < LtxHeader.SIZE) {
-                    throw new LtxFormatException(source(file), buf.remaining(), "expected a 100-byte header, file has "
-                            + buf.remaining() + " bytes");
+                    throw new LtxFormatException(
+                            source(file),
+                            buf.remaining(),
+                            "expected a 100-byte header, file has " + buf.remaining() + " bytes");
                 }
                 LtxHeader h = LtxHeader.decode(buf, source(file));
                 checkIdentity(file, h);
@@ -113,8 +114,10 @@ public final class ReplicaOperations {
 
     private void checkIdentity(LtxFileInfo file, LtxHeader h) throws LtxFormatException {
         if (!h.minTxId().equals(file.minTxId()) || !h.maxTxId().equals(file.maxTxId())) {
-            throw new LtxFormatException(source(file), 16, "header TXID range " + h.minTxId() + "-" + h.maxTxId()
-                    + " does not match the file name");
+            throw new LtxFormatException(
+                    source(file),
+                    16,
+                    "header TXID range " + h.minTxId() + "-" + h.maxTxId() + " does not match the file name");
         }
     }
 
@@ -124,7 +127,8 @@ public final class ReplicaOperations {
             Mono<Map<FileKey, Instant>> times = target instanceof RestoreTarget.AtTime
                     ? Flux.fromIterable(levels.values())
                             .flatMapIterable(l -> l)
-                            .flatMap(f -> header(f).map(h -> Map.entry(FileKey.of(f), h.timestampInstant())),
+                            .flatMap(
+                                    f -> header(f).map(h -> Map.entry(FileKey.of(f), h.timestampInstant())),
                                     HEADER_CONCURRENCY)
                             .collectMap(Map.Entry::getKey, Map.Entry::getValue)
                     : Mono.just(Map.of());
@@ -146,7 +150,8 @@ public final class ReplicaOperations {
     private RestoreResult restoreBlocking(RestorePlan plan, Path output, boolean overwrite) throws IOException {
         Path out = output.toAbsolutePath();
         if (!overwrite && Files.exists(out)) {
-            throw new FileAlreadyExistsException(out.toString(), null, "output file exists (use overwrite to replace it)");
+            throw new FileAlreadyExistsException(
+                    out.toString(), null, "output file exists (use overwrite to replace it)");
         }
         Path dir = out.getParent();
         Files.createDirectories(dir);
@@ -170,8 +175,10 @@ public final class ReplicaOperations {
                             pageSize = h.pageSize();
                             page = new byte[pageSize];
                         } else if (h.pageSize() != pageSize) {
-                            throw new ReplicaException.Corrupt(source + ": page size " + h.pageSize()
-                                    + " differs from the page size " + pageSize + " of the earlier files", null);
+                            throw new ReplicaException.Corrupt(
+                                    source + ": page size " + h.pageSize() + " differs from the page size " + pageSize
+                                            + " of the earlier files",
+                                    null);
                         }
                         int pgno;
                         while ((pgno = decoder.readPage(page)) != 0) {
@@ -212,9 +219,9 @@ public final class ReplicaOperations {
     public Mono<ImportResult> importDatabase(Path database) {
         Mono<Optional<RestorePlan>> latest = plan(RestoreTarget.latest())
                 .map(Optional::of)
-                .onErrorResume(ReplicaException.NotAvailable.class, e -> listAll().flatMap(levels -> levels.isEmpty()
-                        ? Mono.just(Optional.<RestorePlan>empty())
-                        : Mono.error(e)));
+                .onErrorResume(ReplicaException.NotAvailable.class, e -> listAll()
+                        .flatMap(
+                                levels -> levels.isEmpty() ? Mono.just(Optional.<RestorePlan>empty()) : Mono.error(e)));
         return latest.flatMap(p -> {
             TxId current = p.map(RestorePlan::txId).orElse(TxId.ZERO);
             Mono<Integer> pageSize = p.isEmpty()
@@ -235,8 +242,19 @@ public final class ReplicaOperations {
                 throw new ReplicaException(database + " has page size " + db.pageSize() + " but the replica "
                         + replicaName() + " uses " + expectedPageSize + "; import it into an empty replica instead");
             }
-            LtxHeader header = new LtxHeader(LtxHeader.FLAG_NO_CHECKSUM, db.pageSize(), db.pageCount(), txId, txId,
-                    System.currentTimeMillis(), 0, 0, 0, 0, 0, 0);
+            LtxHeader header = new LtxHeader(
+                    LtxHeader.FLAG_NO_CHECKSUM,
+                    db.pageSize(),
+                    db.pageCount(),
+                    txId,
+                    txId,
+                    System.currentTimeMillis(),
+                    0,
+                    0,
+                    0,
+                    0,
+                    0,
+                    0);
             int lockPage = LtxHeader.lockPageNumber(db.pageSize());
             byte[] page = new byte[db.pageSize()];
             try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16);
@@ -283,9 +301,14 @@ public final class ReplicaOperations {
                 .subscribeOn(Schedulers.boundedElastic());
         TxId txId = e.header.minTxId();
         return client.createLtxFile(0, txId, txId, e.header.timestampInstant(), content, e.length)
-                .onErrorMap(StorageException.AlreadyExists.class, ex -> new ReplicaException(replicaName()
-                        + ": another writer created TXID " + txId + " while importing; nothing was overwritten, try"
-                        + " again", ex))
+                .onErrorMap(
+                        StorageException.AlreadyExists.class,
+                        ex -> new ReplicaException(
+                                replicaName()
+                                        + ": another writer created TXID " + txId
+                                        + " while importing; nothing was overwritten, try"
+                                        + " again",
+                                ex))
                 .map(info -> new ImportResult(e.source, info, e.header.pageSize(), e.pageCount));
     }
 
@@ -293,10 +316,11 @@ public final class ReplicaOperations {
     public Mono<ReplicaInfo> info() {
         return listAll().flatMap(levels -> plan(RestoreTarget.latest())
                 .flatMap(p -> header(p.files().get(p.files().size() - 1))
-                        .map(h -> new ReplicaInfo(replicaName(), levels, p, null, h.pageSize(), h.commit(),
-                                h.timestampInstant())))
-                .onErrorResume(ReplicaException.class, e -> Mono.just(new ReplicaInfo(
-                        replicaName(), levels, null, e.getMessage(), 0, 0, null))));
+                        .map(h -> new ReplicaInfo(
+                                replicaName(), levels, p, null, h.pageSize(), h.commit(), h.timestampInstant())))
+                .onErrorResume(
+                        ReplicaException.class,
+                        e -> Mono.just(new ReplicaInfo(replicaName(), levels, null, e.getMessage(), 0, 0, null))));
     }
 
     private static void deleteQuietly(Path p) {

@@ -89,8 +89,9 @@ class RestorePlannerTest {
             add(0, i, i);
         }
         RestorePlan p = plan(RestoreTarget.latest());
-        assertThat(names(p)).startsWith("L9/0000000000000001-0000000000000014.ltx L1/0000000000000015-000000000000001a.ltx"
-                + " L0/000000000000001b");
+        assertThat(names(p))
+                .startsWith("L9/0000000000000001-0000000000000014.ltx L1/0000000000000015-000000000000001a.ltx"
+                        + " L0/000000000000001b");
         assertThat(p.txId()).isEqualTo(TxId.of(31));
     }
 
@@ -144,7 +145,8 @@ class RestorePlannerTest {
         for (int i = 23; i <= 31; i++) {
             add(0, i, i);
         }
-        assertThat(plan(RestoreTarget.time(Instant.ofEpochMilli(23_001))).txId()).isEqualTo(TxId.of(20));
+        assertThat(plan(RestoreTarget.time(Instant.ofEpochMilli(23_001))).txId())
+                .isEqualTo(TxId.of(20));
     }
 
     @Test
