@@ -1,0 +1,217 @@
+package io.litevfs.engine;
+
+import io.litevfs.engine.internal.vfs.ReplicaFiles;
+import io.litevfs.ltx.TxId;
+import io.litevfs.sqlite.SqliteCodes;
+import io.litevfs.sqlite.SqliteConnection;
+import io.litevfs.sqlite.SqliteException;
+import io.litevfs.sqlite.SqliteStatement;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.SynchronousSink;
+
+/**
+ * A replica opened as a read-only SQLite database.
+ *
+ * <p>{@link #query} returns a lazy, back-pressured {@code Flux<Row>}: nothing happens until subscription; the
+ * statement is prepared and stepped on the runtime's SQLite threads, one row per requested element; cancelling
+ * interrupts SQLite and finalizes the statement. Connections are pooled per database and reused.
+ *
+ * <p>Thread-safe. Close it to close its idle connections; connections in use close when their query ends.
+ */
+public final class LiteDatabase implements AutoCloseable {
+
+    private static final AtomicLong CONNECTION_IDS = new AtomicLong();
+
+    private final LiteVfsRuntime runtime;
+    private final String url;
+    private final @Nullable String pointInTime;
+    private final ConcurrentLinkedQueue<SqliteConnection> idle = new ConcurrentLinkedQueue<>();
+    private volatile boolean closed;
+
+    LiteDatabase(LiteVfsRuntime runtime, String url, @Nullable String pointInTime) {
+        this.runtime = runtime;
+        this.url = url;
+        this.pointInTime = pointInTime;
+    }
+
+    /** Returns the replica URL as given (may contain secrets: do not log it). */
+    public String url() {
+        return url;
+    }
+
+    /**
+     * Runs a query.
+     *
+     * @param sql one SQL statement
+     * @param args values for its {@code ?} parameters: {@code null}, numbers, booleans, strings, {@code byte[]}
+     * @return the rows; errors are {@link LiteVfsException}s with SQLite's code and the engine's message
+     */
+    public Flux<Row> query(String sql, Object... args) {
+        Object[] params = args == null ? new Object[] {null} : args.clone();
+        return Flux.<Row, Cursor>using(() -> open(sql, params), cursor -> Flux.generate(cursor::next), Cursor::close)
+                .subscribeOn(runtime.sqliteScheduler())
+                .cancelOn(runtime.sqliteScheduler());
+    }
+
+    /** Returns the TXID of the state a new query sees ({@code SELECT litevfs_txid()}). */
+    public Mono<TxId> txId() {
+        return query("SELECT litevfs_txid()").next().map(r -> TxId.parseCanonical(r.getString(0)));
+    }
+
+    private Cursor open(String sql, Object[] params) {
+        SqliteConnection conn = acquire();
+        SqliteStatement stmt = null;
+        try {
+            stmt = conn.prepare(sql);
+            if (stmt.parameterCount() != params.length) {
+                throw new LiteVfsException(
+                        SqliteCodes.RANGE,
+                        "the statement has " + stmt.parameterCount() + " parameters but " + params.length
+                                + " values were given",
+                        null);
+            }
+            for (int i = 0; i < params.length; i++) {
+                stmt.bind(i + 1, params[i]);
+            }
+            return new Cursor(conn, stmt);
+        } catch (SqliteException e) {
+            if (stmt != null) {
+                stmt.close();
+            }
+            release(conn);
+            throw error(e);
+        } catch (RuntimeException e) {
+            if (stmt != null) {
+                stmt.close();
+            }
+            release(conn);
+            throw e;
+        }
+    }
+
+    private SqliteConnection acquire() {
+        if (closed || runtime.isClosed()) {
+            throw new IllegalStateException("the database " + ReplicaFiles.redact(url) + " is closed");
+        }
+        SqliteConnection c = idle.poll();
+        if (c != null) {
+            return c;
+        }
+        String id = Long.toString(CONNECTION_IDS.incrementAndGet());
+        StringBuilder name = new StringBuilder("file:litevfs.db?vfs=")
+                .append(runtime.vfsName())
+                .append("&replica=")
+                .append(URLEncoder.encode(url, StandardCharsets.UTF_8))
+                .append("&litevfs_connection=")
+                .append(id);
+        if (pointInTime != null) {
+            name.append('&').append(pointInTime);
+        }
+        try {
+            SqliteConnection conn = runtime.binding().open(name.toString(), SqliteCodes.OPEN_READONLY, null);
+            try {
+                conn.createFunction(
+                        "litevfs_txid", 0, SqliteCodes.DIRECTONLY, a -> ReplicaFiles.txId(runtime.vfs(), id));
+            } catch (SqliteException e) {
+                conn.close();
+                throw e;
+            }
+            return conn;
+        } catch (SqliteException e) {
+            throw error(e);
+        }
+    }
+
+    private void release(SqliteConnection conn) {
+        if (closed || runtime.isClosed()) {
+            closeQuietly(conn);
+        } else {
+            idle.offer(conn);
+        }
+    }
+
+    static LiteVfsException error(SqliteException e) {
+        String message = e.getMessage();
+        Throwable cause = e.getCause();
+        if (cause != null && cause.getMessage() != null && !message.contains(cause.getMessage())) {
+            message = message + ": " + cause.getMessage();
+        }
+        return new LiteVfsException(e.code(), message, e);
+    }
+
+    private static void closeQuietly(SqliteConnection conn) {
+        try {
+            conn.close();
+        } catch (SqliteException ignored) {
+            // closing releases memory; there is nothing left to lose
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        SqliteConnection c;
+        while ((c = idle.poll()) != null) {
+            closeQuietly(c);
+        }
+    }
+
+    /** An open statement; steps and closing are serialized so a cancel never races a step. */
+    private final class Cursor {
+        private final SqliteConnection conn;
+        private final SqliteStatement stmt;
+        private final List<String> columns;
+        private boolean done;
+
+        Cursor(SqliteConnection conn, SqliteStatement stmt) {
+            this.conn = conn;
+            this.stmt = stmt;
+            List<String> names = new ArrayList<>(stmt.columnCount());
+            for (int i = 0; i < stmt.columnCount(); i++) {
+                names.add(stmt.columnName(i));
+            }
+            this.columns = Collections.unmodifiableList(names);
+        }
+
+        synchronized void next(SynchronousSink<Row> sink) {
+            if (done) {
+                sink.complete();
+                return;
+            }
+            try {
+                if (stmt.step()) {
+                    Object[] values = new Object[columns.size()];
+                    for (int i = 0; i < values.length; i++) {
+                        values[i] = stmt.columnValue(i);
+                    }
+                    sink.next(new Row(columns, values));
+                } else {
+                    sink.complete();
+                }
+            } catch (SqliteException e) {
+                sink.error(error(e));
+            }
+        }
+
+        void close() {
+            conn.interrupt();
+            synchronized (this) {
+                if (done) {
+                    return;
+                }
+                done = true;
+                stmt.close();
+            }
+            release(conn);
+        }
+    }
+}

@@ -1,0 +1,221 @@
+package io.litevfs.engine.internal.vfs;
+
+import io.litevfs.engine.internal.read.PageFetcher;
+import io.litevfs.engine.internal.read.ReadStats;
+import io.litevfs.engine.internal.read.ReplicaSnapshot;
+import io.litevfs.sqlite.SqliteCodes;
+import io.litevfs.sqlite.SqliteException;
+import io.litevfs.sqlite.SqliteFile;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import reactor.core.Exceptions;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * The main database file of one SQLite connection on a replica: serves SQLite's reads from a pinned {@link
+ * ReplicaSnapshot}, read-only.
+ *
+ * <p><b>Reads.</b> A read is split into LTX pages (SQLite's page size may be smaller than the LTX page size,
+ * pitfall P3). Each page comes from the shared page cache; a hit is a copy on the calling thread with no hop; a
+ * miss waits, with a timeout, for the fetcher's future. Pages no file holds read as zeros; reads past the
+ * database size are short reads. Page 1 is patched: bytes 18 and 19 become 1 (rollback journal, so SQLite never
+ * looks for a WAL), and the change counter (bytes 24..27, mirrored in 92..95) is the low 32 bits of the TXID, so
+ * SQLite's own page cache is invalidated whenever the version changes and never otherwise.
+ *
+ * <p><b>Waiting.</b> Only SQLite threads call this class. A miss on a Reactor non-blocking thread (an event loop)
+ * fails fast with {@code SQLITE_IOERR_READ} instead of blocking it or deadlocking.
+ *
+ * <p><b>Read-ahead.</b> The file remembers the last page it read; while pages come in ascending order the
+ * read-ahead window doubles (up to {@link #MAX_WINDOW} pages), and any jump resets it to one page.
+ *
+ * <p>Used by one connection at a time (SQLite's contract); not thread-safe.
+ */
+final class ReplicaFile implements SqliteFile {
+
+    static final int MAX_WINDOW = 128;
+
+    private final ReplicaHandle handle;
+    private final ReplicaSnapshot snapshot;
+    private final ReadStats stats = new ReadStats();
+    private final Duration timeout;
+    private final Runnable onClose;
+    private byte[] page1;
+    private int lastPgno = -1;
+    private int window = 1;
+    private int lock;
+
+    ReplicaFile(ReplicaHandle handle, ReplicaSnapshot snapshot, Duration timeout, Runnable onClose) {
+        this.handle = handle;
+        this.snapshot = snapshot;
+        this.timeout = timeout;
+        this.onClose = onClose;
+    }
+
+    ReplicaSnapshot snapshot() {
+        return snapshot;
+    }
+
+    ReadStats stats() {
+        return stats;
+    }
+
+    @Override
+    public boolean read(long offset, ByteBuffer dst) throws SqliteException {
+        ReplicaSnapshot snap = snapshot;
+        int ps = snap.pageSize();
+        long pos = offset;
+        while (dst.hasRemaining()) {
+            long pgnoLong = pos / ps + 1;
+            if (pgnoLong > snap.commit()) {
+                return false;
+            }
+            int pgno = (int) pgnoLong;
+            int inPage = (int) (pos % ps);
+            int n = Math.min(ps - inPage, dst.remaining());
+            byte[] page = pgno == 1 ? page1(snap) : page(snap, pgno);
+            if (page == null) {
+                for (int i = 0; i < n; i++) {
+                    dst.put((byte) 0);
+                }
+            } else {
+                dst.put(page, inPage, n);
+            }
+            pos += n;
+        }
+        return true;
+    }
+
+    private byte[] page1(ReplicaSnapshot snap) throws SqliteException {
+        if (page1 == null) {
+            byte[] p = page(snap, 1);
+            byte[] copy = p == null ? new byte[snap.pageSize()] : p.clone();
+            copy[18] = 1;
+            copy[19] = 1;
+            int counter = (int) snap.txId().value();
+            putInt(copy, 24, counter);
+            putInt(copy, 92, counter);
+            page1 = copy;
+        }
+        return page1;
+    }
+
+    private static void putInt(byte[] b, int at, int v) {
+        b[at] = (byte) (v >>> 24);
+        b[at + 1] = (byte) (v >>> 16);
+        b[at + 2] = (byte) (v >>> 8);
+        b[at + 3] = (byte) v;
+    }
+
+    /** Returns the page, or {@code null} if it reads as zeros. */
+    private byte[] page(ReplicaSnapshot snap, int pgno) throws SqliteException {
+        if (snap.fileIndexOf(pgno) < 0) {
+            return null;
+        }
+        if (pgno == lastPgno + 1) {
+            window = Math.min(window * 2, MAX_WINDOW);
+        } else if (pgno != lastPgno) {
+            window = 1;
+        }
+        lastPgno = pgno;
+        PageFetcher fetcher = handle.fetcher();
+        CompletableFuture<byte[]> f = fetcher.page(snap, pgno, window, stats);
+        if (f.isDone() && !f.isCompletedExceptionally()) {
+            return f.join();
+        }
+        if (Schedulers.isInNonBlockingThread()) {
+            throw new SqliteException(
+                    SqliteCodes.IOERR_READ,
+                    "litevfs: page " + pgno + " of " + handle.name() + " is not cached and the calling thread ("
+                            + Thread.currentThread().getName() + ") must not block; run SQLite on its own threads");
+        }
+        try {
+            return f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new SqliteException(
+                    SqliteCodes.IOERR_READ,
+                    String.format(
+                            Locale.ROOT,
+                            "litevfs: page %d of %s (%s) not read within %d ms",
+                            pgno,
+                            handle.name(),
+                            snap.fileOf(pgno).describe(),
+                            timeout.toMillis()),
+                    e);
+        } catch (ExecutionException e) {
+            Throwable cause = Exceptions.unwrap(e.getCause());
+            throw new SqliteException(SqliteCodes.IOERR_READ, "litevfs: " + cause.getMessage(), cause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SqliteException(SqliteCodes.IOERR_READ, "litevfs: interrupted while reading page " + pgno, e);
+        }
+    }
+
+    @Override
+    public void write(long offset, ByteBuffer src) throws SqliteException {
+        throw new SqliteException(SqliteCodes.READONLY, "litevfs: " + handle.name() + " is opened read-only");
+    }
+
+    @Override
+    public void truncate(long size) throws SqliteException {
+        throw new SqliteException(SqliteCodes.READONLY, "litevfs: " + handle.name() + " is opened read-only");
+    }
+
+    @Override
+    public void sync(int flags) {}
+
+    @Override
+    public long size() {
+        return snapshot.sizeBytes();
+    }
+
+    @Override
+    public void lock(int level) {
+        lock = level;
+    }
+
+    @Override
+    public void unlock(int level) {
+        lock = level;
+    }
+
+    @Override
+    public boolean checkReservedLock() {
+        return false;
+    }
+
+    @Override
+    public PragmaResult pragma(String name, String value) throws SqliteException {
+        switch (name.toLowerCase(Locale.ROOT)) {
+            case "litevfs_stats":
+                return PragmaResult.of(stats.toJson());
+            case "litevfs_txid":
+                if (value != null) {
+                    throw new SqliteException(
+                            SqliteCodes.ERROR,
+                            "litevfs: PRAGMA litevfs_txid = N is not supported yet; open with txid= in the URI");
+                }
+                return PragmaResult.of(snapshot.txId().toString());
+            default:
+                return null;
+        }
+    }
+
+    @Override
+    public int deviceCharacteristics() {
+        return 0;
+    }
+
+    @Override
+    public void close() {
+        onClose.run();
+    }
+
+    int lockLevel() {
+        return lock;
+    }
+}
