@@ -36,7 +36,9 @@ class HostileInputTest {
                     Decoded d = LtxTestFiles.decode(b, f.name());
                     // Only possible inside compressed bytes, which the file checksum does not cover: the page
                     // must then be unchanged (e.g. an LZ4 match offset moved within a run of zeros).
-                    assertThat(inCompressedPayload(ref, original, pos)).as("accepted flip at %d", pos).isTrue();
+                    assertThat(inCompressedPayload(ref, original, pos))
+                            .as("accepted flip at %d", pos)
+                            .isTrue();
                     assertThat(d.pgnos()).isEqualTo(ref.pgnos());
                     for (int i = 0; i < d.pages().size(); i++) {
                         assertThat(d.pages().get(i)).isEqualTo(ref.pages().get(i));
@@ -89,16 +91,16 @@ class HostileInputTest {
     }
 
     private static byte[] minimal() {
-        return Vectors.file("f_minimal", "ltx/0/0000000000000001-0000000000000001.ltx").bytes();
+        return Vectors.file("f_minimal", "ltx/0/0000000000000001-0000000000000001.ltx")
+                .bytes();
     }
 
     private static void assertRejected(byte[] b, long offset, String fragment) {
-        assertThatThrownBy(() -> LtxTestFiles.decode(b, "x"))
-                .isInstanceOfSatisfying(LtxFormatException.class, e -> {
-                    assertThat(e.getMessage()).contains(fragment);
-                    assertThat(e.offset()).isEqualTo(offset);
-                    assertThat(e.source()).isEqualTo("x");
-                });
+        assertThatThrownBy(() -> LtxTestFiles.decode(b, "x")).isInstanceOfSatisfying(LtxFormatException.class, e -> {
+            assertThat(e.getMessage()).contains(fragment);
+            assertThat(e.offset()).isEqualTo(offset);
+            assertThat(e.source()).isEqualTo("x");
+        });
     }
 
     private static byte[] with(Consumer<ByteBuffer> edit) {
@@ -146,7 +148,10 @@ class HostileInputTest {
     @Test
     void frameRules() {
         // page header flags
-        assertRejected(with(b -> b.putShort(104, (short) 2)), 104, "expected page header flags 0 or 1 for page 1, found 0x0002");
+        assertRejected(
+                with(b -> b.putShort(104, (short) 2)),
+                104,
+                "expected page header flags 0 or 1 for page 1, found 0x0002");
         // page beyond commit, page 0 with flags, lock page, snapshot gap
         assertRejected(with(b -> b.putInt(100, 2)), 100, "page number <= commit 1");
         assertRejected(with(b -> b.putShort(0xCF + 4, (short) 1)), 0xCF + 4, "end marker flags");
@@ -174,7 +179,10 @@ class HostileInputTest {
     @Test
     void indexMustDescribeTheFrames() {
         // f_minimal's index entry: 01 64 6B at 0xD5
-        assertRejected(with(b -> b.put(0xD7, (byte) 0x6C)), 0xD5, "expected page index entry 0 to be (page 1, offset 100, size 107)");
+        assertRejected(
+                with(b -> b.put(0xD7, (byte) 0x6C)),
+                0xD5,
+                "expected page index entry 0 to be (page 1, offset 100, size 107)");
         assertRejected(with(b -> b.put(0xD6, (byte) 0x65)), 0xD5, "offset 100");
         assertRejected(with(b -> b.putLong(0xD9, 5)), 0xD9, "expected page index length 4, found 5");
         assertRejected(with(b -> b.putLong(0xD9, Long.MAX_VALUE)), 0xD9, "expected page index length 4");
@@ -227,12 +235,14 @@ class HostileInputTest {
                 continue;
             }
             assertThatThrownBy(() -> PageIndex.locate(ByteBuffer.wrap(b), b.length, "t"))
-                    .isInstanceOfSatisfying(LtxFormatException.class, e -> assertThat(e.offset()).isEqualTo(b.length - 24L));
+                    .isInstanceOfSatisfying(LtxFormatException.class, e -> assertThat(e.offset())
+                            .isEqualTo(b.length - 24L));
         }
         byte[] b = f.clone();
         b[0xD0] = 1; // end marker byte
         assertThatThrownBy(() -> PageIndex.decodeFromTail(ByteBuffer.wrap(b), b.length, "t"))
-                .isInstanceOfSatisfying(LtxFormatException.class, e -> assertThat(e.offset()).isEqualTo(0xD0));
+                .isInstanceOfSatisfying(
+                        LtxFormatException.class, e -> assertThat(e.offset()).isEqualTo(0xD0));
         assertThatThrownBy(() -> PageIndex.decodeFromTail(ByteBuffer.wrap(f, f.length - 20, 20), f.length, "t"))
                 .isInstanceOf(IllegalArgumentException.class);
     }
@@ -247,13 +257,16 @@ class HostileInputTest {
                     assertThat(e.getMessage()).contains("expected the frame of page 2, found page 1");
                 });
         assertThatThrownBy(() -> LtxPageFrames.decodeFrame(ByteBuffer.wrap(f, 100, 108), 1, 4096, page, "r", 100))
-                .isInstanceOfSatisfying(LtxFormatException.class, e -> assertThat(e.offset()).isEqualTo(110));
+                .isInstanceOfSatisfying(
+                        LtxFormatException.class, e -> assertThat(e.offset()).isEqualTo(110));
         assertThatThrownBy(() -> LtxPageFrames.decodeFrame(ByteBuffer.wrap(f, 100, 106), 1, 4096, page, "r", 100))
                 .isInstanceOf(LtxFormatException.class);
-        assertThatThrownBy(() -> LtxPageFrames.decodeFrame(ByteBuffer.wrap(f, 100, 107), 1, 1024, new byte[1024], "r", 100))
+        assertThatThrownBy(() ->
+                        LtxPageFrames.decodeFrame(ByteBuffer.wrap(f, 100, 107), 1, 1024, new byte[1024], "r", 100))
                 .isInstanceOf(LtxFormatException.class)
                 .hasMessageContaining("LZ4 block for page 1 that decompresses to 1024 bytes");
-        assertThatThrownBy(() -> LtxPageFrames.decodeFrame(ByteBuffer.wrap(f, 100, 107), 1, 4096, new byte[10], "r", 100))
+        assertThatThrownBy(
+                        () -> LtxPageFrames.decodeFrame(ByteBuffer.wrap(f, 100, 107), 1, 4096, new byte[10], "r", 100))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
@@ -263,8 +276,10 @@ class HostileInputTest {
         LtxDecoder d = new LtxDecoder(new java.io.ByteArrayInputStream(b), "x");
         d.header();
         byte[] page = new byte[4096];
-        LtxFormatException first = org.junit.jupiter.api.Assertions.assertThrows(LtxFormatException.class, () -> d.readPage(page));
-        LtxFormatException second = org.junit.jupiter.api.Assertions.assertThrows(LtxFormatException.class, () -> d.readPage(page));
+        LtxFormatException first =
+                org.junit.jupiter.api.Assertions.assertThrows(LtxFormatException.class, () -> d.readPage(page));
+        LtxFormatException second =
+                org.junit.jupiter.api.Assertions.assertThrows(LtxFormatException.class, () -> d.readPage(page));
         assertThat(second).isSameAs(first);
         assertThatThrownBy(d::index).isInstanceOf(IllegalStateException.class);
     }

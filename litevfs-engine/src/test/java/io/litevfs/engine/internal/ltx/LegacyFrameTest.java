@@ -33,7 +33,12 @@ class LegacyFrameTest {
                 assertThat(ByteBuffer.wrap(bytes, at + 6, 4).getInt()).isEqualTo(0x04224D18);
             }
             // b_many_tx is the same history in the current encoding: same pages, headers and TXIDs.
-            VectorFile twin = Vectors.file("b_many_tx", Vectors.root().resolve("g_legacy_lz4_frame").relativize(f.path()).toString());
+            VectorFile twin = Vectors.file(
+                    "b_many_tx",
+                    Vectors.root()
+                            .resolve("g_legacy_lz4_frame")
+                            .relativize(f.path())
+                            .toString());
             Decoded t = LtxTestFiles.decode(twin.bytes(), twin.name());
             assertThat(d.header()).isEqualTo(t.header());
             assertThat(d.pgnos()).isEqualTo(t.pgnos());
@@ -141,7 +146,8 @@ class LegacyFrameTest {
         byte[] small = new byte[256];
         byte[] frame = LegacyLtxWriter.lz4Frame(small, false, false);
         LtxHeader h = LtxHeader.checksumFree(pageSize, 1, TxId.of(1), TxId.of(1), 1000);
-        byte[] f = LegacyLtxWriter.file(h, new int[] {1}, new byte[][] {new byte[pageSize]}, new byte[][] {frame}, new int[1], 0);
+        byte[] f = LegacyLtxWriter.file(
+                h, new int[] {1}, new byte[][] {new byte[pageSize]}, new byte[][] {frame}, new int[1], 0);
         assertThatThrownBy(() -> LtxTestFiles.decode(f, "short"))
                 .isInstanceOf(LtxFormatException.class)
                 .hasMessageContaining("to decompress to the page size 512, found 256 bytes");

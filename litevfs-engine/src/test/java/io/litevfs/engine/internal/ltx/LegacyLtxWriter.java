@@ -52,7 +52,10 @@ final class LegacyLtxWriter {
         int[] sizes = new int[pgnos.length];
         for (int i = 0; i < pgnos.length; i++) {
             offs[i] = out.size();
-            byte[] ph = ByteBuffer.allocate(6).putInt(pgnos[i]).putShort((short) flags[i]).array();
+            byte[] ph = ByteBuffer.allocate(6)
+                    .putInt(pgnos[i])
+                    .putShort((short) flags[i])
+                    .array();
             out.writeBytes(ph);
             crc.update(ph);
             if (flags[i] == 1) {

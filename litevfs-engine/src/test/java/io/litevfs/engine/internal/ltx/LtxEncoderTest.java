@@ -149,7 +149,8 @@ class LtxEncoderTest {
                     .hasMessageContaining("needs 3 pages");
         }
         // A tracked incremental file needs a flagged post-apply checksum.
-        LtxHeader tracked = new LtxHeader(0, 4096, 3, TxId.of(2), TxId.of(2), 0, Crc64.CHECKSUM_FLAG | 7, 0, 0, 0, 0, 0);
+        LtxHeader tracked =
+                new LtxHeader(0, 4096, 3, TxId.of(2), TxId.of(2), 0, Crc64.CHECKSUM_FLAG | 7, 0, 0, 0, 0, 0);
         try (LtxEncoder e = new LtxEncoder(new ByteArrayOutputStream(), tracked)) {
             assertThatThrownBy(() -> e.finish(0)).isInstanceOf(IllegalArgumentException.class);
         }

@@ -58,13 +58,17 @@ final class LtxFuzzHarness {
             }
             LtxHeader h = LtxHeader.decode(ByteBuffer.wrap(data), "fuzz");
             int tailLen = Math.min(data.length, 512);
-            ByteBuffer tail = ByteBuffer.wrap(data, data.length - tailLen, tailLen).slice();
+            ByteBuffer tail =
+                    ByteBuffer.wrap(data, data.length - tailLen, tailLen).slice();
             PageIndex.Location loc = PageIndex.locate(tail, data.length, "fuzz");
             PageIndex index = loc.isWithinTail(tailLen)
                     ? PageIndex.decodeFromTail(tail, data.length, "fuzz")
                     : PageIndex.decode(ByteBuffer.wrap(data, (int) loc.offset(), loc.length()), "fuzz", loc.offset());
             index.validateFor(h, "fuzz", loc.offset());
-            LtxTrailer.decode(ByteBuffer.wrap(data, (int) loc.trailerOffset(), LtxTrailer.SIZE), "fuzz", loc.trailerOffset())
+            LtxTrailer.decode(
+                            ByteBuffer.wrap(data, (int) loc.trailerOffset(), LtxTrailer.SIZE),
+                            "fuzz",
+                            loc.trailerOffset())
                     .validateFor(h, "fuzz", loc.trailerOffset());
             byte[] page = new byte[h.pageSize()];
             for (int i = 0; i < index.size(); i++) {

@@ -35,7 +35,9 @@ class LtxMutationFuzzTest {
     static List<byte[]> seeds() {
         try (Stream<Path> s = Files.list(seedDir())) {
             List<byte[]> out = new ArrayList<>();
-            for (Path p : s.filter(p -> !p.getFileName().toString().endsWith(".md")).sorted().toList()) {
+            for (Path p : s.filter(p -> !p.getFileName().toString().endsWith(".md"))
+                    .sorted()
+                    .toList()) {
                 out.add(Files.readAllBytes(p));
             }
             return out;
@@ -97,8 +99,29 @@ class LtxMutationFuzzTest {
     }
 
     private static final long[] INTERESTING = {
-        0, 1, 2, 0x7F, 0x80, 0xFF, 0x100, 511, 512, 4095, 4096, 4097, 65535, 65536, 65537, 0x7FFF_FFFFL, 0x8000_0000L,
-        0xFFFF_FFFFL, 0x4000_0000L, 262145, Long.MAX_VALUE, -1L, Long.MIN_VALUE
+        0,
+        1,
+        2,
+        0x7F,
+        0x80,
+        0xFF,
+        0x100,
+        511,
+        512,
+        4095,
+        4096,
+        4097,
+        65535,
+        65536,
+        65537,
+        0x7FFF_FFFFL,
+        0x8000_0000L,
+        0xFFFF_FFFFL,
+        0x4000_0000L,
+        262145,
+        Long.MAX_VALUE,
+        -1L,
+        Long.MIN_VALUE
     };
 
     static byte[] mutate(byte[] in, PageIndex index, List<byte[]> seeds, SplittableRandom r) {
