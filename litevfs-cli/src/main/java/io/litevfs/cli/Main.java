@@ -18,6 +18,7 @@ import picocli.CommandLine.Option;
         versionProvider = Main.Version.class,
         description = "SQLite on object storage: read, restore and import Litestream LTX replicas.",
         subcommands = {
+            QueryCommand.class,
             InfoCommand.class,
             RestoreCommand.class,
             ImportCommand.class,

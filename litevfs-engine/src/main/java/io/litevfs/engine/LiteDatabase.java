@@ -62,6 +62,59 @@ public final class LiteDatabase implements AutoCloseable {
                 .cancelOn(runtime.sqliteScheduler());
     }
 
+    /**
+     * Returns a view of the replica at the state right after a transaction. Its connections read only that
+     * state.
+     *
+     * @param txId the TXID
+     * @return the view; queries fail with a message naming the oldest retained TXID if the state is gone
+     */
+    public LiteDatabase at(TxId txId) {
+        return new LiteDatabase(runtime, url, "txid=" + txId);
+    }
+
+    /**
+     * Returns a view of the replica at a point in time: every LTX file written strictly before it.
+     *
+     * @param time the point in time
+     * @return the view
+     */
+    public LiteDatabase at(java.time.Instant time) {
+        return new LiteDatabase(runtime, url, "at=" + java.time.format.DateTimeFormatter.ISO_INSTANT.format(time));
+    }
+
+    /**
+     * Returns a view at a point in time given as text: an ISO-8601 instant, a relative time such as {@code "5
+     * minutes ago"} (resolved now), or {@code LATEST}.
+     *
+     * @param time the text
+     * @return the view
+     * @throws IllegalArgumentException if the text is not a point in time
+     */
+    public LiteDatabase at(String time) {
+        RestoreTarget t = RestoreTarget.parseTime(time, java.time.Clock.systemUTC());
+        if (t instanceof RestoreTarget.AtTime at) {
+            return at(at.time());
+        }
+        return new LiteDatabase(runtime, url, null);
+    }
+
+    /**
+     * Returns a view at a {@link RestoreTarget}.
+     *
+     * @param target the state
+     * @return the view
+     */
+    public LiteDatabase at(RestoreTarget target) {
+        if (target instanceof RestoreTarget.AtTxId t) {
+            return at(t.txId());
+        }
+        if (target instanceof RestoreTarget.AtTime t) {
+            return at(t.time());
+        }
+        return new LiteDatabase(runtime, url, null);
+    }
+
     /** Returns the TXID of the state a new query sees ({@code SELECT litevfs_txid()}). */
     public Mono<TxId> txId() {
         return query("SELECT litevfs_txid()").next().map(r -> TxId.parseCanonical(r.getString(0)));

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.litevfs.engine.internal.ltx.LtxEncoder;
 import io.litevfs.engine.internal.ltx.LtxHeader;
 import io.litevfs.ltx.TxId;
+import io.litevfs.testkit.Vectors;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.RandomAccessFile;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.litevfs.ltx.TxId;
 import io.litevfs.storage.LtxFileInfo;
+import io.litevfs.testkit.Vectors;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -24,8 +24,9 @@ import reactor.core.scheduler.Schedulers;
  * pitfall P3). Each page comes from the shared page cache; a hit is a copy on the calling thread with no hop; a
  * miss waits, with a timeout, for the fetcher's future. Pages no file holds read as zeros; reads past the
  * database size are short reads. Page 1 is patched: bytes 18 and 19 become 1 (rollback journal, so SQLite never
- * looks for a WAL), and the change counter (bytes 24..27, mirrored in 92..95) is the low 32 bits of the TXID, so
- * SQLite's own page cache is invalidated whenever the version changes and never otherwise.
+ * looks for a WAL), and the change counter (bytes 24..27) is derived from the TXID, so SQLite's own page cache is
+ * invalidated whenever the version changes and never otherwise, and differs from bytes 92..95 so that SQLite takes
+ * the database size from {@link #size()} (the state's Commit) rather than from the header.
  *
  * <p><b>Waiting.</b> Only SQLite threads call this class. A miss on a Reactor non-blocking thread (an event loop)
  * fails fast with {@code SQLITE_IOERR_READ} instead of blocking it or deadlocking.
@@ -96,12 +97,22 @@ final class ReplicaFile implements SqliteFile {
             byte[] copy = p == null ? new byte[snap.pageSize()] : p.clone();
             copy[18] = 1;
             copy[19] = 1;
+            // The change counter follows the TXID, so SQLite drops its page cache exactly when the version
+            // changes; it must differ from "version-valid-for" (bytes 92..95) so that SQLite never trusts the
+            // in-header page count and asks xFileSize, which is the Commit of the state (pitfall P2: a header
+            // written after a shrink can claim more pages than the database has).
             int counter = (int) snap.txId().value();
+            if (counter == getInt(copy, 92)) {
+                counter ^= 0x80000000;
+            }
             putInt(copy, 24, counter);
-            putInt(copy, 92, counter);
             page1 = copy;
         }
         return page1;
+    }
+
+    private static int getInt(byte[] b, int at) {
+        return ((b[at] & 0xff) << 24) | ((b[at + 1] & 0xff) << 16) | ((b[at + 2] & 0xff) << 8) | (b[at + 3] & 0xff);
     }
 
     private static void putInt(byte[] b, int at, int v) {
