@@ -59,15 +59,15 @@ public final class StorageClients {
             return matches.get(0);
         }
         if (matches.isEmpty()) {
-            throw new StorageException.InvalidLocation("no storage backend for scheme '" + scheme
-                    + "://' (available: " + String.join(", ", known) + ")");
+            throw new StorageException.InvalidLocation(
+                    "no storage backend for scheme '" + scheme + "://' (available: " + String.join(", ", known) + ")");
         }
         StringBuilder names = new StringBuilder();
         for (StorageClientProvider p : matches) {
             names.append(names.length() == 0 ? "" : ", ").append(p.getClass().getName());
         }
-        throw new StorageException.InvalidLocation("several storage backends serve scheme '" + scheme + "://' ("
-                + names + "); keep only one of them on the class path, or create the StorageClient yourself");
+        throw new StorageException.InvalidLocation("several storage backends serve scheme '" + scheme + "://' (" + names
+                + "); keep only one of them on the class path, or create the StorageClient yourself");
     }
 
     private static ClassLoader classLoader() {

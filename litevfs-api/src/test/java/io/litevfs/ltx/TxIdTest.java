@@ -68,10 +68,8 @@ class TxIdTest {
         assertThat(TxId.parseCanonical("00000000000000ff").value()).isEqualTo(255);
         assertThat(TxId.parseCanonical("00000000000000FF").value()).isEqualTo(255);
         assertThatThrownBy(() -> TxId.parseCanonical("ff")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> TxId.parseCanonical("00000000000000fff"))
-                .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> TxId.parseCanonical("0x000000000000ff"))
-                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> TxId.parseCanonical("00000000000000fff")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> TxId.parseCanonical("0x000000000000ff")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> TxId.parseCanonical("000000000000000\u0663"))
                 .isInstanceOf(IllegalArgumentException.class);
     }

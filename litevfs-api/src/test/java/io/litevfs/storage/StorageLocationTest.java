@@ -6,9 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 class StorageLocationTest {
 
@@ -58,7 +58,8 @@ class StorageLocationTest {
         StorageLocation loc = StorageLocation.parse("s3://b?Region=x&write&&force-path-style=true");
 
         assertThat(loc.options())
-                .containsExactly(Map.entry("region", "x"), Map.entry("write", ""), Map.entry("force-path-style", "true"));
+                .containsExactly(
+                        Map.entry("region", "x"), Map.entry("write", ""), Map.entry("force-path-style", "true"));
     }
 
     @Test
@@ -76,7 +77,8 @@ class StorageLocationTest {
     void parse_fileUrlWithRelativePath_resolvesAgainstWorkingDirectory() {
         StorageLocation loc = StorageLocation.parse("file://rel/dir");
 
-        assertThat(loc.path()).isEqualTo(Path.of("rel/dir").toAbsolutePath().normalize().toString());
+        assertThat(loc.path())
+                .isEqualTo(Path.of("rel/dir").toAbsolutePath().normalize().toString());
     }
 
     @Test

@@ -435,12 +435,13 @@ public abstract class StorageClientConformanceTest {
                     .expectComplete()
                     .verify(timeout());
 
-            List<Integer> winners =
-                    outcomes.get().stream().filter(i -> i >= 0).collect(Collectors.toList());
+            List<Integer> winners = outcomes.get().stream().filter(i -> i >= 0).collect(Collectors.toList());
             assertThat(outcomes.get()).as("round %d outcomes", round).hasSize(RACERS);
             assertThat(winners).as("round %d winners", round).hasSize(1);
             byte[] expected = contents.get(winners.get(0));
-            assertThat(readAll(info(0, round, round))).as("round %d content", round).isEqualTo(expected);
+            assertThat(readAll(info(0, round, round)))
+                    .as("round %d content", round)
+                    .isEqualTo(expected);
             assertThat(list(0, txid)).first().satisfies(f -> {
                 assertThat(f.minTxId()).isEqualTo(txid);
                 assertThat(f.size()).isEqualTo(expected.length);
@@ -473,8 +474,7 @@ public abstract class StorageClientConformanceTest {
         byte[] data = bytes(100_000, 10);
         Flux<ByteBuffer> failing = chunks(data).take(3).concatWith(Flux.error(new IllegalStateException("boom")));
 
-        awaitError(
-                client().createLtxFile(0, TxId.of(1), TxId.of(1), TIMESTAMP, failing, data.length), Throwable.class);
+        awaitError(client().createLtxFile(0, TxId.of(1), TxId.of(1), TIMESTAMP, failing, data.length), Throwable.class);
 
         assertThat(list(0, TxId.ZERO)).isEmpty();
         assertThat(write(0, 1, 1, data).size()).isEqualTo(data.length);
@@ -625,8 +625,8 @@ public abstract class StorageClientConformanceTest {
     private List<Integer> raceObjectWrites(IntFunction<WriteCondition> condition, String label) {
         return await(Flux.range(0, RACERS)
                 .flatMap(
-                        i -> Mono.defer(() -> client().writeObject(
-                                                "lease", utf8(label + "-writer-" + i), condition.apply(i)))
+                        i -> Mono.defer(() ->
+                                        client().writeObject("lease", utf8(label + "-writer-" + i), condition.apply(i)))
                                 .subscribeOn(Schedulers.boundedElastic())
                                 .map(version -> i)
                                 .onErrorResume(StorageException.PreconditionFailed.class, e -> Mono.empty()),
@@ -639,7 +639,8 @@ public abstract class StorageClientConformanceTest {
         String v1 = await(client().writeObject("lease", utf8("one"), WriteCondition.ifAbsent()));
         await(client().writeObject("lease", utf8("two"), WriteCondition.ifMatch(v1)));
 
-        awaitError(client().deleteObject("lease", WriteCondition.ifMatch(v1)), StorageException.PreconditionFailed.class);
+        awaitError(
+                client().deleteObject("lease", WriteCondition.ifMatch(v1)), StorageException.PreconditionFailed.class);
 
         assertThat(objectText("lease")).isEqualTo("two");
     }
@@ -662,7 +663,8 @@ public abstract class StorageClientConformanceTest {
         String v1 = await(client().writeObject("lease", utf8("one"), WriteCondition.ifAbsent()));
         awaitEmpty(client().deleteObject("lease", WriteCondition.none()));
         awaitEmpty(client().deleteObject("lease", WriteCondition.none()));
-        awaitError(client().deleteObject("lease", WriteCondition.ifMatch(v1)), StorageException.PreconditionFailed.class);
+        awaitError(
+                client().deleteObject("lease", WriteCondition.ifMatch(v1)), StorageException.PreconditionFailed.class);
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -736,8 +738,7 @@ public abstract class StorageClientConformanceTest {
      * @return the file the client reports
      */
     protected final LtxFileInfo write(int level, long min, long max, byte[] data) {
-        return await(
-                client().createLtxFile(level, TxId.of(min), TxId.of(max), TIMESTAMP, chunks(data), data.length));
+        return await(client().createLtxFile(level, TxId.of(min), TxId.of(max), TIMESTAMP, chunks(data), data.length));
     }
 
     /**
@@ -769,9 +770,7 @@ public abstract class StorageClientConformanceTest {
     private void assertRange(LtxFileInfo file, long offset, int length, byte[] data, int from, int to) {
         ByteBuffer buf = await(client().readRange(file, offset, length));
         assertThat(buf.position()).as("position of range %d+%d", offset, length).isZero();
-        assertThat(toArray(buf))
-                .as("range %d+%d", offset, length)
-                .isEqualTo(Arrays.copyOfRange(data, from, to));
+        assertThat(toArray(buf)).as("range %d+%d", offset, length).isEqualTo(Arrays.copyOfRange(data, from, to));
     }
 
     private String objectText(String name) {

@@ -328,7 +328,8 @@ public final class FileStorageClient implements StorageClient {
             byte[] current = readIfExists(path);
             return current == null
                     ? null
-                    : new StoredObject(ByteBuffer.wrap(current).asReadOnlyBuffer(), version(sidecar.generation, current));
+                    : new StoredObject(
+                            ByteBuffer.wrap(current).asReadOnlyBuffer(), version(sidecar.generation, current));
         }));
     }
 
@@ -395,8 +396,8 @@ public final class FileStorageClient implements StorageClient {
                 return;
             case IF_MATCH:
                 if (current == null) {
-                    throw new StorageException.PreconditionFailed(operation
-                            + " failed: object does not exist [path=" + path + ", condition=" + condition + "]");
+                    throw new StorageException.PreconditionFailed(operation + " failed: object does not exist [path="
+                            + path + ", condition=" + condition + "]");
                 }
                 String version = version(generation, current);
                 if (!version.equals(condition.version())) {
@@ -412,7 +413,8 @@ public final class FileStorageClient implements StorageClient {
     /** The part of an object operation that runs under both locks. */
     @FunctionalInterface
     private interface LockedAction<T> {
-        @Nullable T run(Sidecar sidecar) throws IOException;
+        @Nullable
+        T run(Sidecar sidecar) throws IOException;
     }
 
     private <T> @Nullable T withObjectLock(String name, String operation, LockedAction<T> action) {
@@ -606,8 +608,8 @@ public final class FileStorageClient implements StorageClient {
             }
             ByteBuffer buf = content.duplicate(); // the caller's position stays where it was
             if (written + buf.remaining() > length) {
-                throw new IllegalArgumentException("content is longer than the declared length " + length
-                        + " [path=" + target + "]");
+                throw new IllegalArgumentException(
+                        "content is longer than the declared length " + length + " [path=" + target + "]");
             }
             written += buf.remaining();
             while (buf.hasRemaining()) {
@@ -638,11 +640,20 @@ public final class FileStorageClient implements StorageClient {
                                     + " create-only writes need [path=" + target + "]",
                             e);
                 }
-                Files.delete(temp);
+                // Published: the write has succeeded, whatever happens to the tidying below.
+                try {
+                    Files.delete(temp);
+                } catch (IOException e) {
+                    // discard() tries again; listings ignore *.tmp names anyway
+                }
                 forceDirectory(target.getParent());
-                BasicFileAttributes attrs = Files.readAttributes(target, BasicFileAttributes.class);
-                return new LtxFileInfo(
-                        level, min, max, attrs.size(), attrs.lastModifiedTime().toInstant());
+                Instant createdAt;
+                try {
+                    createdAt = Files.getLastModifiedTime(target).toInstant();
+                } catch (IOException e) {
+                    createdAt = timestamp;
+                }
+                return new LtxFileInfo(level, min, max, length, createdAt);
             } catch (IOException e) {
                 throw error(e, "create ltx file", target, null);
             }

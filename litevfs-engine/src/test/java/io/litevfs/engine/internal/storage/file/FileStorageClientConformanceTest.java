@@ -134,7 +134,10 @@ class FileStorageClientConformanceTest extends StorageClientConformanceTest {
         Path path = root().resolve("ltx/0/" + file.fileName());
 
         for (int i = 0; i < 20; i++) {
-            StepVerifier.create(client().read(file), 1).expectNextCount(1).thenCancel().verify(timeout());
+            StepVerifier.create(client().read(file), 1)
+                    .expectNextCount(1)
+                    .thenCancel()
+                    .verify(timeout());
         }
         readAll(file);
 
@@ -162,7 +165,8 @@ class FileStorageClientConformanceTest extends StorageClientConformanceTest {
         Files.createDirectories(root().resolve("ltx/10"));
         Files.writeString(root().resolve("ltx/10/0000000000000001-0000000000000001.ltx"), "x");
 
-        assertThat(list(0, TxId.ZERO)).extracting(LtxFileInfo::fileName)
+        assertThat(list(0, TxId.ZERO))
+                .extracting(LtxFileInfo::fileName)
                 .containsExactly("0000000000000002-0000000000000002.ltx");
     }
 
@@ -187,8 +191,7 @@ class FileStorageClientConformanceTest extends StorageClientConformanceTest {
                     .reduce(ByteBuffer.allocate((int) last.size()), ByteBuffer::put)
                     .map(ByteBuffer::array));
             assertThat(content).isEqualTo(Files.readAllBytes(lastPath));
-            assertThat(await(vector.listLtxFiles(0, TxId.of(30)).collectList()))
-                    .hasSize(2);
+            assertThat(await(vector.listLtxFiles(0, TxId.of(30)).collectList())).hasSize(2);
             assertThat(await(vector.listLtxFiles(1, TxId.ZERO).collectList())).isEmpty();
         }
     }
@@ -201,7 +204,8 @@ class FileStorageClientConformanceTest extends StorageClientConformanceTest {
             assertThat(((FileStorageClient) absolute).root()).isEqualTo(root());
             assertThat(relative).isInstanceOf(FileStorageClient.class);
             assertThat(((FileStorageClient) relative).root())
-                    .isEqualTo(Path.of("target/relative-replica").toAbsolutePath().normalize());
+                    .isEqualTo(
+                            Path.of("target/relative-replica").toAbsolutePath().normalize());
             assertThat(relative.location().scheme()).isEqualTo("file");
         }
     }
@@ -218,8 +222,9 @@ class FileStorageClientConformanceTest extends StorageClientConformanceTest {
         StorageException.NotFound e =
                 awaitError(client().readRange(info(2, 3, 4), 0, 1), StorageException.NotFound.class);
 
-        assertThat(e).hasMessageContaining(
-                root().resolve("ltx/2/0000000000000003-0000000000000004.ltx").toString());
+        assertThat(e)
+                .hasMessageContaining(root().resolve("ltx/2/0000000000000003-0000000000000004.ltx")
+                        .toString());
     }
 
     @Test
@@ -229,7 +234,9 @@ class FileStorageClientConformanceTest extends StorageClientConformanceTest {
 
         StorageException e = awaitError(client().listLtxFiles(4, TxId.ZERO), StorageException.class);
 
-        assertThat(e).hasMessageContaining("list ltx files").hasMessageContaining(root().resolve("ltx/4").toString());
+        assertThat(e)
+                .hasMessageContaining("list ltx files")
+                .hasMessageContaining(root().resolve("ltx/4").toString());
     }
 
     @Test
