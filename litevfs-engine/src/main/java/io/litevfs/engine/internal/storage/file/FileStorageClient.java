@@ -34,6 +34,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
@@ -113,6 +114,7 @@ public final class FileStorageClient implements StorageClient {
     private final Path root;
     private final Scheduler scheduler;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final AtomicInteger openReadChannels = new AtomicInteger();
 
     /**
      * Creates a client for a {@code file} location. No I/O happens here; the directory is created by the first
@@ -229,17 +231,29 @@ public final class FileStorageClient implements StorageClient {
                                 }
                                 return channel;
                             },
-                            FileStorageClient::closeQuietly)
+                            this::closeReadChannel)
                     .subscribeOn(scheduler);
         });
     }
 
-    private static FileChannel open(Path path) {
+    private FileChannel open(Path path) {
         try {
-            return FileChannel.open(path, StandardOpenOption.READ);
+            FileChannel channel = FileChannel.open(path, StandardOpenOption.READ);
+            openReadChannels.incrementAndGet();
+            return channel;
         } catch (IOException e) {
             throw error(e, "read ltx file", path, null);
         }
+    }
+
+    private void closeReadChannel(FileChannel channel) {
+        closeQuietly(channel);
+        openReadChannels.decrementAndGet();
+    }
+
+    /** Returns how many whole-file reads hold an open channel; tests use it to prove that channels are closed. */
+    int openReadChannels() {
+        return openReadChannels.get();
     }
 
     /** Reads the next chunk, or returns {@code null} at the end of the file. */
@@ -640,11 +654,20 @@ public final class FileStorageClient implements StorageClient {
                                     + " create-only writes need [path=" + target + "]",
                             e);
                 }
-                Files.delete(temp);
+                // Published: the write has succeeded, whatever happens to the tidying below.
+                try {
+                    Files.delete(temp);
+                } catch (IOException e) {
+                    // discard() tries again; listings ignore *.tmp names anyway
+                }
                 forceDirectory(target.getParent());
-                BasicFileAttributes attrs = Files.readAttributes(target, BasicFileAttributes.class);
-                return new LtxFileInfo(
-                        level, min, max, attrs.size(), attrs.lastModifiedTime().toInstant());
+                Instant createdAt;
+                try {
+                    createdAt = Files.getLastModifiedTime(target).toInstant();
+                } catch (IOException e) {
+                    createdAt = timestamp;
+                }
+                return new LtxFileInfo(level, min, max, length, createdAt);
             } catch (IOException e) {
                 throw error(e, "create ltx file", target, null);
             }
