@@ -19,6 +19,7 @@ import picocli.CommandLine.Option;
         description = "SQLite on object storage: read, restore and import Litestream LTX replicas.",
         subcommands = {
             QueryCommand.class,
+            ShellCommand.class,
             InfoCommand.class,
             RestoreCommand.class,
             ImportCommand.class,

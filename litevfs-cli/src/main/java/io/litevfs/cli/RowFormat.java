@@ -93,7 +93,8 @@ enum RowFormat {
         long n = 0;
         for (Row row : rows) {
             if (n == 0) {
-                out.println(String.join(",", row.columns().stream().map(RowFormat::quote).toList()));
+                out.println(String.join(
+                        ",", row.columns().stream().map(RowFormat::quote).toList()));
             }
             List<String> cells = new ArrayList<>(row.size());
             for (int i = 0; i < row.size(); i++) {

@@ -77,7 +77,8 @@ class QueryBehaviourTest {
                 bad[i] ^= 0x5a;
             }
             Files.write(victim, bad);
-            assertThatThrownBy(() -> db.query("SELECT count(*), sum(delta) FROM ledger").blockLast())
+            assertThatThrownBy(() ->
+                            db.query("SELECT count(*), sum(delta) FROM ledger").blockLast())
                     .isInstanceOf(LiteVfsException.class)
                     .hasMessageContaining("000000000000001e-000000000000001e.ltx")
                     .satisfies(e -> assertThat(SqliteCodes.primary(((LiteVfsException) e).code()))
@@ -158,10 +159,13 @@ class QueryBehaviourTest {
             Flux.defer(() -> db.query("PRAGMA integrity_check"))
                     .subscribeOn(loop)
                     .publishOn(loop)
-                    .subscribe(result::set, e -> {
-                        result.set(e);
-                        done.countDown();
-                    }, done::countDown);
+                    .subscribe(
+                            result::set,
+                            e -> {
+                                result.set(e);
+                                done.countDown();
+                            },
+                            done::countDown);
             // The loop stays free for other work while the query runs on SQLite's threads.
             CountDownLatch ping = new CountDownLatch(1);
             loop.schedule(ping::countDown);
@@ -177,7 +181,10 @@ class QueryBehaviourTest {
     @Test
     void query_cancel_finalizesAndConnectionIsReused() {
         try (LiteDatabase db = vfs.open(Vectors.url(Vectors.byName("b_many_tx")))) {
-            List<Row> first = db.query("SELECT id FROM ledger ORDER BY id").take(3).collectList().block();
+            List<Row> first = db.query("SELECT id FROM ledger ORDER BY id")
+                    .take(3)
+                    .collectList()
+                    .block();
             assertThat(first).hasSize(3);
             assertThat(db.query("SELECT count(*) FROM ledger").blockLast().getLong(0))
                     .isGreaterThan(3);
@@ -193,7 +200,8 @@ class QueryBehaviourTest {
             assertThat(r.getString("name")).isNotBlank();
             assertThat(r.isNull(4)).isTrue();
             assertThat(r.getBlob("b")).containsExactly(1, 2);
-            assertThatThrownBy(() -> db.query("SELECT * FROM items WHERE id = ?").blockLast())
+            assertThatThrownBy(
+                            () -> db.query("SELECT * FROM items WHERE id = ?").blockLast())
                     .isInstanceOf(LiteVfsException.class)
                     .hasMessageContaining("1 parameters but 0 values");
             assertThatThrownBy(() -> db.query("SELECT nope FROM items").blockLast())
@@ -210,16 +218,19 @@ class QueryBehaviourTest {
         try (LiteDatabase db = vfs.open(Vectors.url(Vectors.byName("b_many_tx")))) {
             db.query("SELECT count(*) FROM ledger").blockLast();
             String stats = db.query("PRAGMA litevfs_stats").blockLast().getString(0);
-            assertThat(stats).contains("\"requests\":").contains("\"cache_hits\":").contains("\"bytes\":");
-            assertThatThrownBy(() -> db.query("PRAGMA threads = 4").blockLast())
-                    .isInstanceOf(LiteVfsException.class);
+            assertThat(stats)
+                    .contains("\"requests\":")
+                    .contains("\"cache_hits\":")
+                    .contains("\"bytes\":");
+            assertThatThrownBy(() -> db.query("PRAGMA threads = 4").blockLast()).isInstanceOf(LiteVfsException.class);
         }
     }
 
     @Test
     void stockSqlite_uriWithReplicaParameter_readsTheReplica() throws Exception {
         String url = Vectors.url(Vectors.byName("a_single_tx"));
-        String uri = "file:anything.db?vfs=" + vfs.vfsName() + "&replica=" + URLEncoder.encode(url, StandardCharsets.UTF_8);
+        String uri =
+                "file:anything.db?vfs=" + vfs.vfsName() + "&replica=" + URLEncoder.encode(url, StandardCharsets.UTF_8);
         try (SqliteConnection c = vfs.binding().open(uri, SqliteCodes.OPEN_READONLY, null);
                 SqliteStatement s = c.prepare("SELECT count(*) FROM items")) {
             assertThat(s.step()).isTrue();

@@ -46,7 +46,11 @@ class VectorQueryTest {
             if (v.has("intermediate")) {
                 for (JsonNode it : v.get("intermediate")) {
                     if (!it.get("resolved_txid").asText().equals("0000000000000000")) {
-                        args.add(Arguments.of(v.get("name").asText() + " @" + it.get("target_txid").asText(), v, it));
+                        args.add(Arguments.of(
+                                v.get("name").asText() + " @"
+                                        + it.get("target_txid").asText(),
+                                v,
+                                it));
                     }
                 }
             }
@@ -86,7 +90,8 @@ class VectorQueryTest {
     void query_latest_answersLikeTheManifest(String name, JsonNode vector) {
         try (LiteDatabase db = vfs.open(Vectors.url(vector))) {
             check(db, Vectors.latestExpectations(vector), name);
-            assertThat(db.txId().block()).isEqualTo(TxId.parse(vector.get("final_txid").asText()));
+            assertThat(db.txId().block())
+                    .isEqualTo(TxId.parse(vector.get("final_txid").asText()));
         }
     }
 

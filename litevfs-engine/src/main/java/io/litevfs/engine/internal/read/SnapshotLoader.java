@@ -37,9 +37,27 @@ public final class SnapshotLoader {
      * @return the snapshot; {@link ReplicaException.Corrupt} naming the file for a malformed header or index
      */
     public static Mono<ReplicaSnapshot> load(StorageClient client, RestorePlan plan) {
+        return load(client, plan, new java.util.concurrent.ConcurrentHashMap<>());
+    }
+
+    /**
+     * Loads a plan, reusing files loaded before: LTX files are immutable, so a file's header and index, once
+     * loaded, are valid for every later plan that contains it, and a new version costs only its new files.
+     *
+     * @param loaded files loaded earlier, keyed by {@link LtxFileInfo#describe()}; new ones are added
+     */
+    public static Mono<ReplicaSnapshot> load(
+            StorageClient client, RestorePlan plan, java.util.Map<String, ReplicaSnapshot.LoadedFile> loaded) {
         String replica = client.location().toString();
         return Flux.fromIterable(plan.files())
-                .flatMapSequential(f -> loadFile(client, replica, f), CONCURRENCY)
+                .flatMapSequential(
+                        f -> {
+                            ReplicaSnapshot.LoadedFile known = loaded.get(f.describe());
+                            return known != null
+                                    ? Mono.just(known)
+                                    : loadFile(client, replica, f).doOnNext(l -> loaded.put(f.describe(), l));
+                        },
+                        CONCURRENCY)
                 .collectList()
                 .map(files -> ReplicaSnapshot.build(replica, plan, files));
     }

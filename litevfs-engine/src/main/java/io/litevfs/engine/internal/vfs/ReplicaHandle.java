@@ -8,6 +8,8 @@ import io.litevfs.engine.internal.read.ReplicaSnapshot;
 import io.litevfs.engine.internal.read.SnapshotLoader;
 import io.litevfs.engine.internal.replica.ReplicaOperations;
 import io.litevfs.storage.StorageClient;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import reactor.core.publisher.Mono;
 
@@ -25,6 +27,7 @@ public final class ReplicaHandle implements AutoCloseable {
     private final PageFetcher fetcher;
     private final ReadStats stats = new ReadStats();
     private final AtomicReference<ReplicaSnapshot> current = new AtomicReference<>();
+    private final Map<String, ReplicaSnapshot.LoadedFile> loaded = new ConcurrentHashMap<>();
 
     ReplicaHandle(int id, StorageClient client, PageCache cache) {
         this.id = id;
@@ -58,18 +61,24 @@ public final class ReplicaHandle implements AutoCloseable {
         return client;
     }
 
-    /** Returns the latest snapshot, loading it on first use. */
+    /**
+     * Returns the latest snapshot. Lists the replica (one request per level, in parallel) and reuses the current
+     * snapshot if the plan has not changed; otherwise loads only the files it has not seen. Called when a
+     * connection opens; a live follower that updates open connections comes with the poller.
+     */
     public Mono<ReplicaSnapshot> latest() {
-        ReplicaSnapshot s = current.get();
-        if (s != null) {
-            return Mono.just(s);
-        }
-        return snapshot(RestoreTarget.latest()).doOnNext(loaded -> current.compareAndSet(null, loaded));
+        return ops.plan(RestoreTarget.latest()).flatMap(plan -> {
+            ReplicaSnapshot s = current.get();
+            if (s != null && s.files().equals(plan.files())) {
+                return Mono.just(s);
+            }
+            return SnapshotLoader.load(client, plan, loaded).doOnNext(current::set);
+        });
     }
 
     /** Loads the snapshot of a state. */
     public Mono<ReplicaSnapshot> snapshot(RestoreTarget target) {
-        return ops.plan(target).flatMap(plan -> SnapshotLoader.load(client, plan));
+        return ops.plan(target).flatMap(plan -> SnapshotLoader.load(client, plan, loaded));
     }
 
     @Override
