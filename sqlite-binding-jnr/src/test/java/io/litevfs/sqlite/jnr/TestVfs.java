@@ -380,9 +380,24 @@ final class TestVfs implements SqliteVfs {
 
     static final List<String> PRAGMAS_SEEN = new CopyOnWriteArrayList<>();
 
+    /** A pragma handled by test code: returns the value, or null if not handled. */
+    interface PragmaHook {
+        @Nullable
+        String handle(String pragma, @Nullable String value) throws SqliteException;
+    }
+
+    static volatile @Nullable PragmaHook pragmaHook;
+
     static SqliteFile.@Nullable PragmaResult pragma(String pragma, @Nullable String value, SqliteFile file)
             throws SqliteException {
         PRAGMAS_SEEN.add(pragma + "=" + value);
+        PragmaHook hook = pragmaHook;
+        if (hook != null) {
+            String r = hook.handle(pragma, value);
+            if (r != null) {
+                return SqliteFile.PragmaResult.of(r);
+            }
+        }
         switch (pragma.toLowerCase(java.util.Locale.ROOT)) {
             case "test_echo":
                 return SqliteFile.PragmaResult.of(value == null ? "no value" : "echo:" + value);
