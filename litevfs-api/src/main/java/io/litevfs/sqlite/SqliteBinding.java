@@ -4,8 +4,11 @@ package io.litevfs.sqlite;
  * A loaded SQLite library: opens connections and registers VFSs. Thread-safe.
  *
  * <p>Connections are opened with {@code SQLITE_OPEN_URI} and {@code SQLITE_OPEN_EXRESCODE} always set, extended
- * result codes on, and {@code PRAGMA threads} pinned to 0 (SQLite's helper threads would call VFS callbacks from
- * threads the JVM has to attach on every call).
+ * result codes on, and {@code PRAGMA threads} pinned to 0 on databases served by a registered {@link SqliteVfs}
+ * (SQLite's helper threads would call VFS callbacks from threads the JVM has to attach on every call).
+ *
+ * <p>SQLite calls the VFS on the thread that called SQLite: use platform threads (a virtual thread stays pinned while
+ * a VFS callback blocks) and never an event loop.
  */
 public interface SqliteBinding {
 

@@ -16,10 +16,11 @@ public interface SqliteFile {
      * Reads {@code dst.remaining()} bytes at {@code offset} into {@code dst} (xRead).
      *
      * @param offset the file offset
-     * @param dst the destination, usually a direct view of SQLite's buffer
+     * @param dst the destination: a direct buffer that is either a view of SQLite's buffer or a reusable buffer the
+     *     binding copies into SQLite's buffer when this method returns; valid only during the call (never keep it)
      * @return {@code true} if the buffer was filled; {@code false} for a short read past the end of the file, in
-     *     which case the binding zero-fills the rest of SQLite's buffer and returns {@link
-     *     SqliteCodes#IOERR_SHORT_READ}
+     *     which case the bytes before {@code dst.position()} are the data and the binding zero-fills the rest of
+     *     SQLite's buffer and returns {@link SqliteCodes#IOERR_SHORT_READ}
      */
     boolean read(long offset, ByteBuffer dst) throws SqliteException;
 

@@ -21,7 +21,8 @@ public interface SqliteVfs {
      *
      * @param name the file name, or {@code null} for anonymous temporary files
      * @param flags the {@code SQLITE_OPEN_*} flags ({@link SqliteCodes#OPEN_MAIN_DB} and friends)
-     * @param uri the URI parameters of a main database name ({@code sqlite3_uri_parameter}); empty otherwise
+     * @param uri the URI parameters of a main database name ({@code sqlite3_uri_parameter}); empty otherwise. Only
+     *     readable while this method runs (they live in SQLite's memory): read what you need here
      * @return the open file
      * @throws SqliteException to fail with its code ({@link SqliteCodes#CANTOPEN} by default)
      */

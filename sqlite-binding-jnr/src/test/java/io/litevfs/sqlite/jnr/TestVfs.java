@@ -49,6 +49,18 @@ final class TestVfs implements SqliteVfs {
     final List<String> garbageOnShortRead = new CopyOnWriteArrayList<>();
 
     volatile boolean recordThreads;
+    /** Method name ("write", "sync", ...) that throws {@link #failure}; file methods of named files only. */
+    volatile @Nullable String failing;
+
+    volatile @Nullable String failingFile;
+
+    RuntimeException failure = new IllegalStateException("injected failure");
+
+    void maybeFail(String method, @Nullable String file) {
+        if (method.equals(failing) && (failingFile == null || failingFile.equals(file))) {
+            throw failure;
+        }
+    }
 
     TestVfs(String name) {
         this.name = name;
@@ -65,6 +77,7 @@ final class TestVfs implements SqliteVfs {
 
     @Override
     public SqliteFile open(@Nullable String name, int flags, UriParameters uri) throws SqliteException {
+        maybeFail("open", name);
         Map<String, String> seen = new ConcurrentHashMap<>();
         for (String k : uriKeys) {
             String v = uri.get(k);
@@ -98,11 +111,13 @@ final class TestVfs implements SqliteVfs {
 
     @Override
     public void delete(String name, boolean syncDirectory) {
+        maybeFail("delete", name);
         files.remove(name);
     }
 
     @Override
     public boolean access(String name, int flags) {
+        maybeFail("access", name);
         if (disk.containsKey(name)) {
             return flags != SqliteCodes.ACCESS_READWRITE;
         }
@@ -207,19 +222,24 @@ final class TestVfs implements SqliteVfs {
 
         @Override
         public void write(long offset, ByteBuffer src) {
+            maybeFail("write", name);
             data.write(offset, src);
         }
 
         @Override
         public void truncate(long size) {
+            maybeFail("truncate", name);
             data.truncate(size);
         }
 
         @Override
-        public void sync(int flags) {}
+        public void sync(int flags) {
+            maybeFail("sync", name);
+        }
 
         @Override
         public long size() {
+            maybeFail("size", name);
             return data.size();
         }
 
@@ -229,16 +249,19 @@ final class TestVfs implements SqliteVfs {
             if (f != null) {
                 throw f;
             }
+            maybeFail("lock", name);
             lock = level;
         }
 
         @Override
         public void unlock(int level) {
+            maybeFail("unlock", name);
             lock = level;
         }
 
         @Override
         public boolean checkReservedLock() {
+            maybeFail("checkReservedLock", name);
             return false;
         }
 
@@ -258,6 +281,7 @@ final class TestVfs implements SqliteVfs {
         @Override
         public void close() {
             openFiles.decrementAndGet();
+            maybeFail("close", name);
             if (deleteOnClose && name != null) {
                 files.remove(name);
             }
@@ -356,9 +380,24 @@ final class TestVfs implements SqliteVfs {
 
     static final List<String> PRAGMAS_SEEN = new CopyOnWriteArrayList<>();
 
+    /** A pragma handled by test code: returns the value, or null if not handled. */
+    interface PragmaHook {
+        @Nullable
+        String handle(String pragma, @Nullable String value) throws SqliteException;
+    }
+
+    static volatile @Nullable PragmaHook pragmaHook;
+
     static SqliteFile.@Nullable PragmaResult pragma(String pragma, @Nullable String value, SqliteFile file)
             throws SqliteException {
         PRAGMAS_SEEN.add(pragma + "=" + value);
+        PragmaHook hook = pragmaHook;
+        if (hook != null) {
+            String r = hook.handle(pragma, value);
+            if (r != null) {
+                return SqliteFile.PragmaResult.of(r);
+            }
+        }
         switch (pragma.toLowerCase(java.util.Locale.ROOT)) {
             case "test_echo":
                 return SqliteFile.PragmaResult.of(value == null ? "no value" : "echo:" + value);
