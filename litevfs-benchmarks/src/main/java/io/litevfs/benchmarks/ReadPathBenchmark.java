@@ -304,6 +304,10 @@ public final class ReadPathBenchmark {
                 q.io().bytes() / 1e6 / seconds,
                 q.misses(),
                 q.misses() + q.hits()));
+        if (delayMs == 0) {
+            line("  (with no delay, round trips are not meaningful: a parallel request may finish before the next"
+                    + " one starts)");
+        }
         if (delayMs > 0 && requests > 0) {
             line(String.format(
                     Locale.ROOT,
