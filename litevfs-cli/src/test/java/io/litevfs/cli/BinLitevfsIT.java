@@ -69,6 +69,20 @@ class BinLitevfsIT {
         assertThat(checked).isPositive();
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("vectorList")
+    void query_everyManifestQuery_throughScript(String name, JsonNode vector) throws Exception {
+        ObjectMapper mapper = new ObjectMapper();
+        for (io.litevfs.testkit.Vectors.Expectation e : io.litevfs.testkit.Vectors.latestExpectations(vector)) {
+            Cli.Result r = Cli.script(
+                    tmp, "query", "--format", "json", "file://" + vectors().resolve(name), e.sql());
+            assertThat(r.status()).as("%s: %s", e.sql(), r).isZero();
+            assertThat(mapper.readTree(r.out()))
+                    .as("%s: %s (expected from %s)", name, e.sql(), e.source())
+                    .isEqualTo(e.expected());
+        }
+    }
+
     @Test
     void ltxVerify_everyVectorFile_throughScript() throws Exception {
         List<String> args = new ArrayList<>(List.of("ltx", "verify"));

@@ -22,11 +22,13 @@ public final class ReadStats {
         bytes.add(n);
     }
 
-    void hit() {
+    /** Counts a page read served without waiting. */
+    public void hit() {
         hits.increment();
     }
 
-    void miss() {
+    /** Counts a page read that waited for storage. */
+    public void miss() {
         misses.increment();
     }
 

@@ -31,14 +31,21 @@ import reactor.core.scheduler.Schedulers;
  * <p><b>Waiting.</b> Only SQLite threads call this class. A miss on a Reactor non-blocking thread (an event loop)
  * fails fast with {@code SQLITE_IOERR_READ} instead of blocking it or deadlocking.
  *
- * <p><b>Read-ahead.</b> The file remembers the last page it read; while pages come in ascending order the
- * read-ahead window doubles (up to {@link #MAX_WINDOW} pages), and any jump resets it to one page.
+ * <p><b>Read-ahead.</b> Driven by misses ({@link #adjustWindow}): consecutive misses double the window up to
+ * {@link #MAX_WINDOW} pages (the fetcher also caps a read at 2 MiB), hops within a B-tree keep it, far jumps shrink
+ * it. At full window the file keeps one more run in flight ahead of the reader.
  *
  * <p>Used by one connection at a time (SQLite's contract); not thread-safe.
  */
 final class ReplicaFile implements SqliteFile {
 
-    static final int MAX_WINDOW = 128;
+    static final int MAX_WINDOW = 1024;
+
+    /** Misses within this many pages of the last read keep the read-ahead window. */
+    static final int NEAR = 2048;
+
+    /** At most this many read-ahead pages are held per connection (about 3 windows). */
+    static final int AHEAD_LIMIT = 3 * MAX_WINDOW;
 
     private final ReplicaHandle handle;
     private final ReplicaSnapshot snapshot;
@@ -46,8 +53,11 @@ final class ReplicaFile implements SqliteFile {
     private final Duration timeout;
     private final Runnable onClose;
     private byte[] page1;
-    private int lastPgno = -1;
+    private final java.util.Map<Integer, CompletableFuture<byte[]>> ahead = new java.util.HashMap<>();
     private int window = 1;
+    private int lastRunEnd;
+    private int prefetchTrigger = Integer.MAX_VALUE;
+    private int prefetchedEnd;
     private int lock;
 
     ReplicaFile(ReplicaHandle handle, ReplicaSnapshot snapshot, Duration timeout, Runnable onClose) {
@@ -127,14 +137,30 @@ final class ReplicaFile implements SqliteFile {
         if (snap.fileIndexOf(pgno) < 0) {
             return null;
         }
-        if (pgno == lastPgno + 1) {
-            window = Math.min(window * 2, MAX_WINDOW);
-        } else if (pgno != lastPgno) {
-            window = 1;
-        }
-        lastPgno = pgno;
         PageFetcher fetcher = handle.fetcher();
-        CompletableFuture<byte[]> f = fetcher.page(snap, pgno, window, stats);
+        CompletableFuture<byte[]> f = ahead.remove(pgno);
+        if (f != null && f.isDone() && !f.isCompletedExceptionally()) {
+            stats.hit();
+            handle.stats().hit();
+        } else if (f != null && !f.isDone()) {
+            stats.miss();
+            handle.stats().miss();
+        } else {
+            PageFetcher.Lookup lookup = fetcher.page(snap, pgno, window, stats, this::keep);
+            f = lookup.future();
+            if (!lookup.hit()) {
+                adjustWindow(pgno, lookup.runEnd());
+            }
+        }
+        if (window == MAX_WINDOW && (prefetchTrigger == Integer.MAX_VALUE || pgno >= prefetchTrigger)) {
+            // A scan at full speed: keep one more window in flight, so it is bound by bandwidth, not latency.
+            int from = Math.max(prefetchedEnd, Math.max(lastRunEnd, pgno)) + 1;
+            int end = fetcher.prefetch(snap, from, window, stats, this::keep);
+            if (end >= from) {
+                prefetchTrigger = from;
+                prefetchedEnd = end;
+            }
+        }
         if (f.isDone() && !f.isCompletedExceptionally()) {
             return f.join();
         }
@@ -163,6 +189,38 @@ final class ReplicaFile implements SqliteFile {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SqliteException(SqliteCodes.IOERR_READ, "litevfs: interrupted while reading page " + pgno, e);
+        }
+    }
+
+    /** Holds the futures of read-ahead pages until they are read (bounded: dropped on a far jump or overflow). */
+    private void keep(int pgno, CompletableFuture<byte[]> future) {
+        if (ahead.size() >= AHEAD_LIMIT) {
+            ahead.clear();
+        }
+        ahead.put(pgno, future);
+    }
+
+    /**
+     * The read-ahead policy, driven by misses: a miss just after the previous read (a few cached pages may lie
+     * between) doubles the window; a miss near it (a B-tree scan hops between interior and leaf pages) keeps it; a
+     * miss far away (random access) quarters it.
+     */
+    private void adjustWindow(int pgno, int runEnd) {
+        if (lastRunEnd > 0) {
+            int distance = pgno - lastRunEnd;
+            if (distance > 0 && distance <= 4) {
+                window = Math.min(window * 2, MAX_WINDOW);
+            } else if (Math.abs(distance) > NEAR) {
+                window = Math.max(1, window / 4);
+                ahead.clear();
+                prefetchTrigger = Integer.MAX_VALUE;
+                prefetchedEnd = 0;
+            }
+        }
+        if (runEnd > 0) {
+            lastRunEnd = runEnd;
+        } else if (pgno > lastRunEnd) {
+            lastRunEnd = pgno;
         }
     }
 

@@ -72,13 +72,28 @@ public final class ReplicaHandle implements AutoCloseable {
             if (s != null && s.files().equals(plan.files())) {
                 return Mono.just(s);
             }
-            return SnapshotLoader.load(client, plan, loaded).doOnNext(current::set);
+            return SnapshotLoader.load(client, plan, loaded, this::seed).doOnNext(current::set);
         });
     }
 
     /** Loads the snapshot of a state. */
     public Mono<ReplicaSnapshot> snapshot(RestoreTarget target) {
-        return ops.plan(target).flatMap(plan -> SnapshotLoader.load(client, plan, loaded));
+        return ops.plan(target).flatMap(plan -> SnapshotLoader.load(client, plan, loaded, this::seed));
+    }
+
+    /** Puts the current version of pages whose frames arrived while loading into the cache (at most 4096). */
+    private void seed(ReplicaSnapshot snapshot, java.util.List<java.util.List<SnapshotLoader.Region>> regions) {
+        int budget = 4096;
+        for (int pgno = 1; pgno <= snapshot.commit() && budget > 0; pgno++) {
+            int fi = snapshot.fileIndexOf(pgno);
+            if (fi < 0) {
+                continue;
+            }
+            for (SnapshotLoader.Region r : regions.get(fi)) {
+                fetcher.seed(snapshot, pgno, r.bytes(), r.offset());
+            }
+            budget--;
+        }
     }
 
     @Override
