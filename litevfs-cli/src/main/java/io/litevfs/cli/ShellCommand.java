@@ -3,10 +3,14 @@ package io.litevfs.cli;
 import io.litevfs.engine.LiteDatabase;
 import io.litevfs.engine.LiteVfs;
 import io.litevfs.engine.Row;
+import io.litevfs.engine.internal.vfs.ReplicaFiles;
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -31,7 +35,7 @@ import picocli.CommandLine.Spec;
         description = {
             "Interactive SQL on a replica through the litevfs VFS. End statements with ';'.",
             "Commands: .tables  .schema [TABLE]  .mode json|csv|table  .txid  .stats  .help  .quit",
-            "History is kept in ~/.litevfs_history."
+            "On a terminal: line editing and history (~/.litevfs_history). With piped input: no prompts."
         })
 final class ShellCommand implements Callable<Integer> {
 
@@ -56,54 +60,72 @@ final class ShellCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        try (LiteDatabase db = LiteVfs.open(url).at(target.target())) {
+            if (testInput == null && System.console() != null) {
+                interactive(db);
+            } else {
+                // Piped input (or tests): no prompts, no line editing, no history, like the sqlite3 shell.
+                PrintWriter out = testOutput != null
+                        ? new PrintWriter(new java.io.OutputStreamWriter(testOutput, StandardCharsets.UTF_8), true)
+                        : spec.commandLine().getOut();
+                BufferedReader in = new BufferedReader(
+                        new InputStreamReader(testInput != null ? testInput : System.in, StandardCharsets.UTF_8));
+                repl(db, out, prompt -> in.readLine());
+            }
+            return 0;
+        }
+    }
+
+    /** Reads one line; {@code null} at the end of input. */
+    @FunctionalInterface
+    private interface LineSource {
+        String read(String prompt) throws IOException;
+    }
+
+    private void interactive(LiteDatabase db) throws IOException {
         Path historyFile = history != null ? history : Path.of(System.getProperty("user.home"), ".litevfs_history");
-        try (LiteDatabase db = LiteVfs.open(url).at(target.target());
-                Terminal terminal = terminal()) {
+        try (Terminal terminal = TerminalBuilder.builder().system(true).build()) {
             LineReader reader = LineReaderBuilder.builder()
                     .terminal(terminal)
                     .appName("litevfs")
                     .variable(LineReader.HISTORY_FILE, historyFile)
                     .build();
             PrintWriter out = terminal.writer();
-            out.println("litevfs shell on " + io.litevfs.engine.internal.vfs.ReplicaFiles.redact(url)
+            out.println("litevfs shell on " + ReplicaFiles.redact(url)
                     + " (read-only). End statements with ';', .help for commands.");
-            StringBuilder statement = new StringBuilder();
-            while (true) {
-                String line;
+            repl(db, out, prompt -> {
                 try {
-                    line = reader.readLine(statement.length() == 0 ? "litevfs> " : "    ...> ");
+                    return reader.readLine(prompt);
                 } catch (UserInterruptException e) {
-                    statement.setLength(0);
-                    continue;
+                    return "";
                 } catch (EndOfFileException e) {
-                    break;
+                    return null;
                 }
-                if (statement.length() == 0 && line.strip().startsWith(".")) {
-                    if (!dotCommand(line.strip(), db, out)) {
-                        break;
-                    }
-                    continue;
-                }
-                statement.append(line).append('\n');
-                if (isComplete(statement)) {
-                    run(db, statement.toString().strip(), out);
-                    statement.setLength(0);
-                }
-            }
-            out.flush();
-            return 0;
+            });
+            reader.getHistory().save();
         }
     }
 
-    private static Terminal terminal() throws IOException {
-        if (testInput != null) {
-            return TerminalBuilder.builder()
-                    .streams(testInput, testOutput)
-                    .dumb(true)
-                    .system(false)
-                    .build();
+    private void repl(LiteDatabase db, PrintWriter out, LineSource lines) throws IOException {
+        StringBuilder statement = new StringBuilder();
+        String line;
+        while ((line = lines.read(statement.length() == 0 ? "litevfs> " : "    ...> ")) != null) {
+            if (statement.length() == 0 && line.strip().startsWith(".")) {
+                if (!dotCommand(line.strip(), db, out)) {
+                    break;
+                }
+                continue;
+            }
+            statement.append(line).append('\n');
+            if (isComplete(statement)) {
+                run(db, statement.toString().strip(), out);
+                statement.setLength(0);
+            }
         }
-        return TerminalBuilder.builder().system(true).dumb(true).build();
+        if (!statement.toString().isBlank()) {
+            run(db, statement.toString().strip(), out);
+        }
+        out.flush();
     }
 
     /** Returns false to quit. */
