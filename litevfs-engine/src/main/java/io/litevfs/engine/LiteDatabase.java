@@ -34,7 +34,7 @@ public final class LiteDatabase implements AutoCloseable {
     private final LiteVfsRuntime runtime;
     private final String url;
     private final @Nullable String pointInTime;
-    private final ConcurrentLinkedQueue<SqliteConnection> idle = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Pooled> idle = new ConcurrentLinkedQueue<>();
     private volatile boolean closed;
 
     LiteDatabase(LiteVfsRuntime runtime, String url, @Nullable String pointInTime) {
@@ -121,7 +121,7 @@ public final class LiteDatabase implements AutoCloseable {
     }
 
     private Cursor open(String sql, Object[] params) {
-        SqliteConnection conn = acquire();
+        Pooled conn = acquire();
         SqliteStatement stmt = null;
         try {
             stmt = conn.prepare(sql);
@@ -135,7 +135,7 @@ public final class LiteDatabase implements AutoCloseable {
             for (int i = 0; i < params.length; i++) {
                 stmt.bind(i + 1, params[i]);
             }
-            return new Cursor(conn, stmt);
+            return new Cursor(conn, sql, stmt);
         } catch (SqliteException e) {
             if (stmt != null) {
                 stmt.close();
@@ -151,11 +151,11 @@ public final class LiteDatabase implements AutoCloseable {
         }
     }
 
-    private SqliteConnection acquire() {
+    private Pooled acquire() {
         if (closed || runtime.isClosed()) {
             throw new IllegalStateException("the database " + ReplicaFiles.redact(url) + " is closed");
         }
-        SqliteConnection c = idle.poll();
+        Pooled c = idle.poll();
         if (c != null) {
             return c;
         }
@@ -178,15 +178,15 @@ public final class LiteDatabase implements AutoCloseable {
                 conn.close();
                 throw e;
             }
-            return conn;
+            return new Pooled(conn);
         } catch (SqliteException e) {
             throw error(e);
         }
     }
 
-    private void release(SqliteConnection conn) {
+    private void release(Pooled conn) {
         if (closed || runtime.isClosed()) {
-            closeQuietly(conn);
+            conn.close();
         } else {
             idle.offer(conn);
         }
@@ -201,32 +201,86 @@ public final class LiteDatabase implements AutoCloseable {
         return new LiteVfsException(e.code(), message, e);
     }
 
-    private static void closeQuietly(SqliteConnection conn) {
-        try {
-            conn.close();
-        } catch (SqliteException ignored) {
-            // closing releases memory; there is nothing left to lose
-        }
-    }
-
     @Override
     public void close() {
         closed = true;
-        SqliteConnection c;
+        Pooled c;
         while ((c = idle.poll()) != null) {
-            closeQuietly(c);
+            c.close();
+        }
+    }
+
+    /**
+     * A pooled connection with its prepared statements, kept by SQL text (least recently used dropped beyond
+     * {@link #STATEMENTS}), so a repeated query skips parsing and planning. SQLite re-prepares a kept statement by
+     * itself if the schema changed.
+     */
+    private static final class Pooled {
+        static final int STATEMENTS = 32;
+
+        final SqliteConnection conn;
+        final java.util.LinkedHashMap<String, SqliteStatement> statements =
+                new java.util.LinkedHashMap<>(16, 0.75f, true) {
+                    @Override
+                    protected boolean removeEldestEntry(java.util.Map.Entry<String, SqliteStatement> eldest) {
+                        if (size() > STATEMENTS) {
+                            eldest.getValue().close();
+                            return true;
+                        }
+                        return false;
+                    }
+                };
+
+        Pooled(SqliteConnection conn) {
+            this.conn = conn;
+        }
+
+        SqliteStatement prepare(String sql) throws SqliteException {
+            SqliteStatement kept = statements.remove(sql);
+            return kept != null ? kept : conn.prepare(sql);
+        }
+
+        /** Returns a statement for reuse, or closes it if it cannot be reset. */
+        void recycle(String sql, SqliteStatement stmt) {
+            try {
+                stmt.reset();
+                stmt.clearBindings();
+                SqliteStatement previous = statements.put(sql, stmt);
+                if (previous != null && previous != stmt) {
+                    previous.close();
+                }
+            } catch (SqliteException e) {
+                stmt.close();
+            }
+        }
+
+        void interrupt() {
+            conn.interrupt();
+        }
+
+        void close() {
+            statements.values().forEach(SqliteStatement::close);
+            statements.clear();
+            try {
+                conn.close();
+            } catch (SqliteException ignored) {
+                // closing releases memory; there is nothing left to lose
+            }
         }
     }
 
     /** An open statement; steps and closing are serialized so a cancel never races a step. */
     private final class Cursor {
-        private final SqliteConnection conn;
+        private final Pooled conn;
+        private final String sql;
         private final SqliteStatement stmt;
         private final List<String> columns;
         private boolean done;
+        private volatile boolean finished;
 
-        Cursor(SqliteConnection conn, SqliteStatement stmt) {
+        Cursor(Pooled conn, String sql, SqliteStatement stmt) {
             this.conn = conn;
+            this.sql = sql;
             this.stmt = stmt;
             List<String> names = new ArrayList<>(stmt.columnCount());
             for (int i = 0; i < stmt.columnCount(); i++) {
@@ -248,21 +302,26 @@ public final class LiteDatabase implements AutoCloseable {
                     }
                     sink.next(new Row(columns, values));
                 } else {
+                    finished = true;
                     sink.complete();
                 }
             } catch (SqliteException e) {
+                finished = true;
                 sink.error(error(e));
             }
         }
 
         void close() {
-            conn.interrupt();
+            if (!finished) {
+                // Cancelled while SQLite may be stepping (or waiting for a page) on another thread: stop it.
+                conn.interrupt();
+            }
             synchronized (this) {
                 if (done) {
                     return;
                 }
                 done = true;
-                stmt.close();
+                conn.recycle(sql, stmt);
             }
             release(conn);
         }
