@@ -2,7 +2,6 @@ package io.litevfs.engine.internal.storage.file;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.litevfs.ltx.TxId;
 import io.litevfs.storage.LtxFileInfo;
@@ -184,9 +183,7 @@ class FileStorageClientConformanceTest extends StorageClientConformanceTest {
 
     @Test
     void listLtxFiles_vectorReplica_listsAllL0FilesInOrder() throws IOException {
-        String vectors = System.getProperty("litevfs.vectors");
-        assumeTrue(vectors != null, "litevfs.vectors is not set");
-        Path replica = Path.of(vectors, "b_many_tx");
+        Path replica = io.litevfs.testkit.Vectors.dir().resolve("b_many_tx");
 
         try (StorageClient vector = StorageClients.open(replica.toString())) {
             List<LtxFileInfo> files = await(vector.listLtxFiles(0, TxId.ZERO).collectList());
