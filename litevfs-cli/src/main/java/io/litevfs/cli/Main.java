@@ -20,6 +20,7 @@ import picocli.CommandLine.Option;
         subcommands = {
             QueryCommand.class,
             ShellCommand.class,
+            WatchCommand.class,
             InfoCommand.class,
             RestoreCommand.class,
             ImportCommand.class,

@@ -115,6 +115,50 @@ public final class LiteDatabase implements AutoCloseable {
         return new LiteDatabase(runtime, url, null);
     }
 
+    /**
+     * Returns the versions of the replica applied from now on: one element per TXID, as the runtime's follower
+     * finds them (polling level 0 every poll interval, one poller per replica whatever the number of connections
+     * and subscribers). The stream does not complete while the database is open.
+     *
+     * @throws IllegalStateException (signalled) for a point-in-time view, which never changes
+     */
+    public Flux<DbVersion> versions() {
+        if (pointInTime != null) {
+            return Flux.error(
+                    new IllegalStateException("a point-in-time view (" + pointInTime + ") has no new versions"));
+        }
+        return Flux.defer(() -> runtime.vfs().replica(url).versions());
+    }
+
+    /** Returns the follower's events (versions, failed polls, recoveries) from now on. */
+    public Flux<ReplicaEvent> events() {
+        return Flux.defer(() -> runtime.vfs().replica(url).events());
+    }
+
+    /**
+     * Completes when the replica has reached a TXID (a read-your-writes token): at once if it already has, else
+     * when the follower applies it or a later one.
+     *
+     * @param txId the TXID to wait for
+     * @return the first version at or after it; use {@code timeout(...)} to bound the wait
+     */
+    public Mono<DbVersion> awaitVersion(TxId txId) {
+        return Mono.defer(() -> {
+                    io.litevfs.engine.internal.vfs.ReplicaHandle handle =
+                            runtime.vfs().replica(url);
+                    Flux<DbVersion> later =
+                            handle.versions().filter(v -> v.txId().compareTo(txId) >= 0);
+                    return Flux.merge(
+                                    later,
+                                    handle.latest()
+                                            .flatMapMany(s -> s.txId().compareTo(txId) >= 0
+                                                    ? Mono.just(new DbVersion(s.txId(), s.timestamp(), 0, s.commit()))
+                                                    : Mono.empty()))
+                            .next();
+                })
+                .subscribeOn(runtime.sqliteScheduler());
+    }
+
     /** Returns the TXID of the state a new query sees ({@code SELECT litevfs_txid()}). */
     public Mono<TxId> txId() {
         return query("SELECT litevfs_txid()").next().map(r -> TxId.parseCanonical(r.getString(0)));
@@ -174,6 +218,7 @@ public final class LiteDatabase implements AutoCloseable {
             try {
                 conn.createFunction(
                         "litevfs_txid", 0, SqliteCodes.DIRECTONLY, a -> ReplicaFiles.txId(runtime.vfs(), id));
+                conn.createFunction("litevfs_lag", 0, SqliteCodes.DIRECTONLY, a -> ReplicaFiles.lag(runtime.vfs(), id));
             } catch (SqliteException e) {
                 conn.close();
                 throw e;
@@ -185,7 +230,7 @@ public final class LiteDatabase implements AutoCloseable {
     }
 
     private void release(Pooled conn) {
-        if (closed || runtime.isClosed()) {
+        if (closed || runtime.isClosed() || conn.pinned) {
             conn.close();
         } else {
             idle.offer(conn);
@@ -240,8 +285,15 @@ public final class LiteDatabase implements AutoCloseable {
             return kept != null ? kept : conn.prepare(sql);
         }
 
+        /** Whether a statement pinned the connection to a point in time; such a connection is not pooled. */
+        boolean pinned;
+
         /** Returns a statement for reuse, or closes it if it cannot be reset. */
         void recycle(String sql, SqliteStatement stmt) {
+            String lower = sql.toLowerCase(java.util.Locale.ROOT);
+            if ((lower.contains("litevfs_time") || lower.contains("litevfs_txid")) && lower.contains("=")) {
+                pinned = true;
+            }
             try {
                 stmt.reset();
                 stmt.clearBindings();

@@ -54,7 +54,8 @@ public final class LiteVfsRuntime implements AutoCloseable {
     private LiteVfsRuntime(Builder b) {
         this.binding = loadBinding(b.sqliteLibrary);
         this.readTimeout = b.readTimeout;
-        this.vfs = new EngineSqliteVfs(b.vfsName, new PageCache(b.cacheSize), b.readTimeout);
+        this.vfs = new EngineSqliteVfs(
+                b.vfsName, new PageCache(b.cacheSize), b.readTimeout, b.pollInterval, Schedulers.parallel());
         AtomicInteger n = new AtomicInteger();
         this.executor = Executors.newFixedThreadPool(b.sqliteThreads, r -> {
             Thread t = new Thread(r, b.vfsName + "-sqlite-" + n.incrementAndGet());
@@ -101,6 +102,10 @@ public final class LiteVfsRuntime implements AutoCloseable {
         }
         StorageLocation location = StorageLocation.parse(url);
         location.requireKnownOptions(StorageClients.provider(location.scheme()).options());
+        String interval = location.option("poll-interval");
+        if (interval != null) {
+            EngineSqliteVfs.parseDuration(interval);
+        }
         return new LiteDatabase(this, url, null);
     }
 
@@ -158,6 +163,7 @@ public final class LiteVfsRuntime implements AutoCloseable {
         private int sqliteThreads = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
         private Duration readTimeout = DEFAULT_READ_TIMEOUT;
         private String vfsName = DEFAULT_VFS_NAME;
+        private Duration pollInterval = EngineSqliteVfs.DEFAULT_POLL_INTERVAL;
         private @Nullable Path sqliteLibrary;
 
         Builder() {}
@@ -183,6 +189,18 @@ public final class LiteVfsRuntime implements AutoCloseable {
         /** Sets how long a page read may wait for storage before SQLite gets an I/O error (default 30 s). */
         public Builder readTimeout(Duration timeout) {
             this.readTimeout = Objects.requireNonNull(timeout);
+            return this;
+        }
+
+        /**
+         * Sets how often a followed replica is polled for new versions (default 1 s); a replica URL can override it
+         * with {@code poll-interval=}.
+         */
+        public Builder pollInterval(Duration interval) {
+            if (interval.isNegative() || interval.isZero()) {
+                throw new IllegalArgumentException("poll interval must be positive");
+            }
+            this.pollInterval = interval;
             return this;
         }
 

@@ -117,6 +117,76 @@ public final class ReplicaSnapshot {
                 sizes);
     }
 
+    /**
+     * Returns the state after applying more files on top of this one, with the same rules as {@link #build}: each
+     * file overrides earlier pages and cuts the database to its commit.
+     *
+     * @param replica the replica's name for error messages
+     * @param next files continuing this state's TXID chain, in order
+     * @return the new snapshot (this one is unchanged)
+     * @throws ReplicaException.Corrupt if a file does not continue the chain or has another page size
+     */
+    public ReplicaSnapshot extend(String replica, List<LoadedFile> next) {
+        if (next.isEmpty()) {
+            return this;
+        }
+        int maxCommit = commit;
+        TxId cur = txId;
+        for (LoadedFile f : next) {
+            if (f.header().pageSize() != pageSize) {
+                throw new ReplicaException.Corrupt(
+                        replica + " " + f.info().describe() + ": page size "
+                                + f.header().pageSize() + " differs from " + pageSize,
+                        null);
+            }
+            if (f.info().minTxId().compareTo(cur.next()) > 0
+                    || !f.info().maxTxId().isAfter(cur)) {
+                throw new ReplicaException.Corrupt(
+                        replica + " " + f.info().describe() + " does not continue TXID " + cur, null);
+            }
+            cur = f.info().maxTxId();
+            maxCommit = Math.max(maxCommit, f.header().commit());
+        }
+        int[] fo = java.util.Arrays.copyOf(fileOf, maxCommit);
+        long[] off = java.util.Arrays.copyOf(offsets, maxCommit);
+        int[] sz = java.util.Arrays.copyOf(frameSizes, maxCommit);
+        java.util.Arrays.fill(fo, Math.min(commit, maxCommit), maxCommit, -1);
+        java.util.List<LtxFileInfo> allFiles = new java.util.ArrayList<>(files);
+        int size = commit;
+        for (LoadedFile f : next) {
+            int fi = allFiles.size();
+            allFiles.add(f.info());
+            int c = f.header().commit();
+            PageIndex index = f.index();
+            for (int i = 0; i < index.size(); i++) {
+                int pgno = index.pageNumber(i);
+                if (pgno < 1 || pgno > c) {
+                    throw new ReplicaException.Corrupt(
+                            replica + " " + f.info().describe() + ": page index names page "
+                                    + Integer.toUnsignedString(pgno) + " beyond the file's commit " + c,
+                            null);
+                }
+                fo[pgno - 1] = fi;
+                off[pgno - 1] = index.offset(i);
+                sz[pgno - 1] = index.frameSize(i);
+            }
+            for (int p = c; p < size; p++) {
+                fo[p] = -1;
+            }
+            size = c;
+        }
+        LoadedFile last = next.get(next.size() - 1);
+        return new ReplicaSnapshot(
+                cur,
+                pageSize,
+                last.header().commit(),
+                last.header().timestampInstant(),
+                List.copyOf(allFiles),
+                fo,
+                off,
+                sz);
+    }
+
     /** Returns the TXID of this state. */
     public TxId txId() {
         return txId;

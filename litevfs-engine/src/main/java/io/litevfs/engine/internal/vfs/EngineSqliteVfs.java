@@ -21,6 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import reactor.core.Exceptions;
+import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 /**
@@ -42,6 +43,8 @@ public final class EngineSqliteVfs implements SqliteVfs {
     private final PageCache cache;
     private final Duration readTimeout;
     private final Function<StorageLocation, StorageClient> clients;
+    private final Duration pollInterval;
+    private final Scheduler timer;
     private final Map<String, ReplicaHandle> replicas = new ConcurrentHashMap<>();
     private final Map<String, MemoryFile> namedFiles = new ConcurrentHashMap<>();
     private final Map<String, ReplicaFile> connections = new ConcurrentHashMap<>();
@@ -57,15 +60,53 @@ public final class EngineSqliteVfs implements SqliteVfs {
      * @param readTimeout how long a page read may wait for storage
      */
     public EngineSqliteVfs(String name, PageCache cache, Duration readTimeout) {
-        this(name, cache, readTimeout, StorageClients::open);
+        this(name, cache, readTimeout, DEFAULT_POLL_INTERVAL, Schedulers.parallel());
     }
 
-    EngineSqliteVfs(
-            String name, PageCache cache, Duration readTimeout, Function<StorageLocation, StorageClient> clients) {
+    /**
+     * Creates the VFS.
+     *
+     * @param pollInterval how often followed replicas are polled, unless their URL says {@code poll-interval=}
+     * @param timer the scheduler that drives polling
+     */
+    public EngineSqliteVfs(String name, PageCache cache, Duration readTimeout, Duration pollInterval, Scheduler timer) {
         this.name = name;
         this.cache = cache;
         this.readTimeout = readTimeout;
-        this.clients = clients;
+        this.clients = StorageClients::open;
+        this.pollInterval = pollInterval;
+        this.timer = timer;
+    }
+
+    /** The default poll interval of a followed replica. */
+    public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(1);
+
+    /**
+     * Parses a duration such as {@code 250ms}, {@code 1s}, {@code 2m}, {@code 1h} or an ISO-8601 duration.
+     *
+     * @throws IllegalArgumentException for anything else
+     */
+    public static Duration parseDuration(String text) {
+        String t = text.trim().toLowerCase(java.util.Locale.ROOT);
+        try {
+            if (t.startsWith("p")) {
+                return Duration.parse(text.trim());
+            }
+            java.util.regex.Matcher m =
+                    java.util.regex.Pattern.compile("(\\d+)(ms|s|m|h)").matcher(t);
+            if (m.matches()) {
+                long n = Long.parseLong(m.group(1));
+                return switch (m.group(2)) {
+                    case "ms" -> Duration.ofMillis(n);
+                    case "s" -> Duration.ofSeconds(n);
+                    case "m" -> Duration.ofMinutes(n);
+                    default -> Duration.ofHours(n);
+                };
+            }
+        } catch (RuntimeException e) {
+            // fall through to the error below
+        }
+        throw new IllegalArgumentException("not a duration: '" + text + "' (expected e.g. 250ms, 1s, 2m)");
     }
 
     @Override
@@ -77,8 +118,15 @@ public final class EngineSqliteVfs implements SqliteVfs {
     public ReplicaHandle replica(String url) {
         StorageLocation location = StorageLocation.parse(url);
         String key = location.toString() + "#" + location.options();
+        String option = location.option("poll-interval");
+        Duration interval = option == null ? pollInterval : parseDuration(option);
+        if (interval.isNegative() || interval.isZero()) {
+            throw new IllegalArgumentException("poll-interval must be positive, got " + option);
+        }
         return replicas.computeIfAbsent(
-                key, k -> new ReplicaHandle(ids.incrementAndGet(), clients.apply(location), cache));
+                key,
+                k -> new ReplicaHandle(
+                        ids.incrementAndGet(), clients.apply(location), cache, interval, timer, Clock.systemUTC()));
     }
 
     /** Returns the main-database file opened with {@code litevfs_connection=<id>}, if open. */
@@ -117,9 +165,10 @@ public final class EngineSqliteVfs implements SqliteVfs {
         }
         ReplicaHandle handle;
         ReplicaSnapshot snapshot;
+        RestoreTarget target;
         try {
             handle = replica(url);
-            RestoreTarget target = target(uri);
+            target = target(uri);
             snapshot = (target == null ? handle.latest() : handle.snapshot(target)).block(readTimeout.multipliedBy(2));
         } catch (StorageException | ReplicaException | IllegalArgumentException e) {
             throw fail(SqliteCodes.CANTOPEN, "litevfs: " + e.getMessage(), e);
@@ -133,7 +182,7 @@ public final class EngineSqliteVfs implements SqliteVfs {
         String connection = uri.get("litevfs_connection");
         openFiles.incrementAndGet();
         ReplicaFile[] self = new ReplicaFile[1];
-        ReplicaFile file = new ReplicaFile(handle, snapshot, readTimeout, () -> {
+        ReplicaFile file = new ReplicaFile(handle, snapshot, target, readTimeout, () -> {
             openFiles.decrementAndGet();
             if (connection != null) {
                 connections.remove(connection, self[0]);

@@ -1,18 +1,22 @@
 package io.litevfs.engine.internal.vfs;
 
+import io.litevfs.engine.RestoreTarget;
 import io.litevfs.engine.internal.read.PageFetcher;
 import io.litevfs.engine.internal.read.ReadStats;
 import io.litevfs.engine.internal.read.ReplicaSnapshot;
+import io.litevfs.ltx.TxId;
 import io.litevfs.sqlite.SqliteCodes;
 import io.litevfs.sqlite.SqliteException;
 import io.litevfs.sqlite.SqliteFile;
 import java.nio.ByteBuffer;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.jspecify.annotations.Nullable;
 import reactor.core.Exceptions;
 import reactor.core.scheduler.Schedulers;
 
@@ -48,7 +52,9 @@ final class ReplicaFile implements SqliteFile {
     static final int AHEAD_LIMIT = 3 * MAX_WINDOW;
 
     private final ReplicaHandle handle;
-    private final ReplicaSnapshot snapshot;
+    private ReplicaSnapshot snapshot;
+    private @Nullable RestoreTarget pinned;
+    private boolean closed;
     private final ReadStats stats = new ReadStats();
     private final Duration timeout;
     private final Runnable onClose;
@@ -60,11 +66,37 @@ final class ReplicaFile implements SqliteFile {
     private int prefetchedEnd;
     private int lock;
 
-    ReplicaFile(ReplicaHandle handle, ReplicaSnapshot snapshot, Duration timeout, Runnable onClose) {
+    /**
+     * Opens the file.
+     *
+     * @param snapshot the state to serve first
+     * @param pinned the point in time the connection reads, or {@code null} to follow the latest state
+     */
+    ReplicaFile(
+            ReplicaHandle handle,
+            ReplicaSnapshot snapshot,
+            @Nullable RestoreTarget pinned,
+            Duration timeout,
+            Runnable onClose) {
         this.handle = handle;
         this.snapshot = snapshot;
+        this.pinned = pinned;
         this.timeout = timeout;
         this.onClose = onClose;
+        if (pinned == null) {
+            handle.follow();
+        }
+    }
+
+    private void use(ReplicaSnapshot next) {
+        if (next != snapshot) {
+            snapshot = next;
+            page1 = null;
+            ahead.clear();
+            prefetchTrigger = Integer.MAX_VALUE;
+            prefetchedEnd = 0;
+            lastRunEnd = 0;
+        }
     }
 
     ReplicaSnapshot snapshot() {
@@ -242,8 +274,18 @@ final class ReplicaFile implements SqliteFile {
         return snapshot.sizeBytes();
     }
 
+    /**
+     * Takes a lock. Going from no lock to SHARED starts a read transaction: a connection that follows the latest
+     * state takes the follower's newest snapshot here and keeps it until the lock drops (snapshot isolation).
+     */
     @Override
     public void lock(int level) {
+        if (lock == SqliteCodes.LOCK_NONE && level >= SqliteCodes.LOCK_SHARED && pinned == null) {
+            ReplicaSnapshot latest = handle.current();
+            if (latest != null && latest.txId().isAfter(snapshot.txId())) {
+                use(latest);
+            }
+        }
         lock = level;
     }
 
@@ -264,14 +306,82 @@ final class ReplicaFile implements SqliteFile {
                 return PragmaResult.of(stats.toJson());
             case "litevfs_txid":
                 if (value != null) {
-                    throw new SqliteException(
-                            SqliteCodes.ERROR,
-                            "litevfs: PRAGMA litevfs_txid = N is not supported yet; open with txid= in the URI");
+                    pin(RestoreTarget.txId(parseTxId(value)));
                 }
                 return PragmaResult.of(snapshot.txId().toString());
+            case "litevfs_time":
+                if (value != null) {
+                    RestoreTarget target;
+                    try {
+                        target = RestoreTarget.parseTime(unquote(value), Clock.systemUTC());
+                    } catch (IllegalArgumentException e) {
+                        throw new SqliteException(SqliteCodes.ERROR, "litevfs: " + e.getMessage());
+                    }
+                    pin(target instanceof RestoreTarget.Latest ? null : target);
+                }
+                return PragmaResult.of(timeText());
+            case "litevfs_lag":
+                return PragmaResult.of(Long.toString(lagSeconds()));
             default:
                 return null;
         }
+    }
+
+    /** Returns whole seconds since the follower last confirmed the state, or -1 when not following. */
+    long lagSeconds() {
+        return pinned == null ? handle.lagSeconds() : -1;
+    }
+
+    private String timeText() {
+        if (pinned instanceof RestoreTarget.AtTime t) {
+            return t.time().toString();
+        }
+        return pinned == null ? "latest" : snapshot.timestamp().toString();
+    }
+
+    private static String unquote(String v) {
+        String t = v.trim();
+        if (t.length() >= 2 && (t.charAt(0) == '\'' || t.charAt(0) == '"') && t.charAt(t.length() - 1) == t.charAt(0)) {
+            return t.substring(1, t.length() - 1);
+        }
+        return t;
+    }
+
+    private static TxId parseTxId(String value) throws SqliteException {
+        try {
+            return TxId.parse(unquote(value));
+        } catch (IllegalArgumentException e) {
+            throw new SqliteException(SqliteCodes.ERROR, "litevfs: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Pins the connection to a state, or follows the latest again ({@code null}). Refused inside a transaction, so
+     * a transaction never sees two states.
+     */
+    private void pin(@Nullable RestoreTarget target) throws SqliteException {
+        if (lock != SqliteCodes.LOCK_NONE) {
+            throw new SqliteException(
+                    SqliteCodes.ERROR, "litevfs: cannot change the point in time inside a transaction");
+        }
+        ReplicaSnapshot next;
+        try {
+            next = (target == null ? handle.latest() : handle.snapshot(target)).block(timeout.multipliedBy(2));
+        } catch (RuntimeException e) {
+            Throwable cause = Exceptions.unwrap(e);
+            throw new SqliteException(SqliteCodes.ERROR, "litevfs: " + cause.getMessage(), cause);
+        }
+        if (next == null) {
+            throw new SqliteException(SqliteCodes.ERROR, "litevfs: loading " + target + " timed out");
+        }
+        boolean wasFollowing = pinned == null;
+        pinned = target;
+        if (wasFollowing && target != null) {
+            handle.unfollow();
+        } else if (!wasFollowing && target == null) {
+            handle.follow();
+        }
+        use(next);
     }
 
     @Override
@@ -281,6 +391,13 @@ final class ReplicaFile implements SqliteFile {
 
     @Override
     public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (pinned == null) {
+            handle.unfollow();
+        }
         onClose.run();
     }
 

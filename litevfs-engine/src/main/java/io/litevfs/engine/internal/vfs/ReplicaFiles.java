@@ -16,6 +16,15 @@ public final class ReplicaFiles {
         return f.snapshot().txId().toString();
     }
 
+    /** Returns {@code litevfs_lag()} of a connection: whole seconds since its replica was last polled, or -1. */
+    public static long lag(EngineSqliteVfs vfs, String connectionId) {
+        ReplicaFile f = vfs.connectionFile(connectionId);
+        if (f == null) {
+            throw new IllegalStateException("litevfs_lag(): the connection has no replica open");
+        }
+        return f.lagSeconds();
+    }
+
     /** Returns a replica URL with secrets redacted, for messages. */
     public static String redact(String url) {
         try {
