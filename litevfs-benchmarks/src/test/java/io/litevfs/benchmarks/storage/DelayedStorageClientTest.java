@@ -141,7 +141,7 @@ class DelayedStorageClientTest {
     void theDelayIsATimerSoParallelRequestsOverlap() {
         ManualStore store = new ManualStore();
         RequestStats stats = new RequestStats();
-        DelayedStorageClient client = wrap(store, Duration.ofMillis(3), stats);
+        DelayedStorageClient client = wrap(store, Duration.ofMillis(200), stats);
 
         List<ByteBuffer> got = Flux.range(0, 8)
                 .flatMap(i -> client.listLtxFiles(i, TxId.ZERO).map(f -> ByteBuffer.allocate(1)))
