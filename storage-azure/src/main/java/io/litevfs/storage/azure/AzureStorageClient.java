@@ -361,7 +361,7 @@ public final class AzureStorageClient implements StorageClient {
                         }
                         if (Exceptions.unwrap(e) instanceof UnexpectedLengthException u) {
                             return new IllegalArgumentException("content length does not match the declared " + length
-                                    + " bytes [key=" + key + "]: " + u.getMessage());
+                                    + " bytes [blob=" + key + "]: " + u.getMessage());
                         }
                         return error(e, "create ltx file", key, Conflict.ALREADY_EXISTS);
                     });
@@ -390,7 +390,7 @@ public final class AzureStorageClient implements StorageClient {
     private static IllegalArgumentException lengthMismatch(
             AtomicReference<IllegalArgumentException> mismatch, String key, long length, String moreOrFewer) {
         IllegalArgumentException e = new IllegalArgumentException(
-                "content emitted " + moreOrFewer + " than the declared " + length + " bytes [key=" + key + "]");
+                "content emitted " + moreOrFewer + " than the declared " + length + " bytes [blob=" + key + "]");
         mismatch.compareAndSet(null, e);
         return mismatch.get();
     }
@@ -524,7 +524,7 @@ public final class AzureStorageClient implements StorageClient {
         if (t instanceof StorageException se) {
             return se;
         }
-        String where = " [key=" + key + (detail == null ? "" : ", " + detail) + ", " + settings.where() + "]";
+        String where = " [blob=" + key + (detail == null ? "" : ", " + detail) + ", " + settings.where() + "]";
         BlobStorageException bse = find(t, BlobStorageException.class);
         if (bse != null) {
             int status = bse.getStatusCode();
