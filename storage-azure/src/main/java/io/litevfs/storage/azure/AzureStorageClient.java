@@ -118,6 +118,7 @@ public final class AzureStorageClient implements StorageClient {
     private final BlobContainerAsyncClient container;
     private final BlobContainerAsyncClient onceContainer;
     private final long singleUploadLimit;
+    private final int pageSize;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicLong requests = new AtomicLong();
 
@@ -128,13 +129,15 @@ public final class AzureStorageClient implements StorageClient {
      * @param settings the resolved container, endpoint and credentials
      */
     AzureStorageClient(StorageLocation location, AzureSettings settings) {
-        this(location, settings, SINGLE_UPLOAD_LIMIT);
+        this(location, settings, SINGLE_UPLOAD_LIMIT, LIST_PAGE_SIZE);
     }
 
-    AzureStorageClient(StorageLocation location, AzureSettings settings, long singleUploadLimit) {
+    /** For tests: a smaller single-upload limit exercises staged uploads, a smaller page size pagination. */
+    AzureStorageClient(StorageLocation location, AzureSettings settings, long singleUploadLimit, int pageSize) {
         this.location = Objects.requireNonNull(location, "location");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.singleUploadLimit = singleUploadLimit;
+        this.pageSize = pageSize;
         this.connections = ConnectionProvider.builder("litevfs-azure")
                 .maxConnections(128)
                 .pendingAcquireMaxCount(-1)
@@ -214,7 +217,7 @@ public final class AzureStorageClient implements StorageClient {
         String dir = levelDir(level);
         return Flux.defer(() -> {
             checkOpen();
-            ListBlobsOptions options = new ListBlobsOptions().setPrefix(dir).setMaxResultsPerPage(LIST_PAGE_SIZE);
+            ListBlobsOptions options = new ListBlobsOptions().setPrefix(dir).setMaxResultsPerPage(pageSize);
             if (!seek.isZero()) {
                 // Every name of a file whose min is >= seek sorts at or after "<dir><seek>".
                 options.setStartFrom(dir + seek);
