@@ -225,8 +225,16 @@ public final class LiteDatabase implements AutoCloseable {
             }
             return new Pooled(conn);
         } catch (SqliteException e) {
-            throw error(e);
+            // The file name carries the replica URL, whose options may hold credentials: show it redacted.
+            throw openError(e, name.toString(), "replica " + ReplicaFiles.redact(url));
         }
+    }
+
+    /** Like {@link #error(SqliteException)}, with the raw file name replaced and the raw exception dropped. */
+    static LiteVfsException openError(SqliteException e, String filename, String shown) {
+        LiteVfsException x = error(e);
+        String message = String.valueOf(x.getMessage()).replace(filename, shown);
+        return new LiteVfsException(e.code(), message, e.getCause());
     }
 
     private void release(Pooled conn) {
