@@ -71,9 +71,12 @@ class BinLitevfsIT {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("vectorList")
-    void query_everyManifestQuery_throughScript(String name, JsonNode vector) throws Exception {
+    void query_firstManifestQuery_throughScript(String name, JsonNode vector) throws Exception {
+        // One process per vector proves the script end to end; QueryCommandTest runs every manifest query of every
+        // vector through the same command in-process.
         ObjectMapper mapper = new ObjectMapper();
-        for (io.litevfs.testkit.Vectors.Expectation e : io.litevfs.testkit.Vectors.latestExpectations(vector)) {
+        for (io.litevfs.testkit.Vectors.Expectation e :
+                io.litevfs.testkit.Vectors.latestExpectations(vector).subList(0, 1)) {
             Cli.Result r = Cli.script(
                     tmp, "query", "--format", "json", "file://" + vectors().resolve(name), e.sql());
             assertThat(r.status()).as("%s: %s", e.sql(), r).isZero();
