@@ -139,7 +139,17 @@ public final class GcsEmulatorServer implements BeforeAllCallback, ParameterReso
     }
 
     private static GcsEmulatorServer start() {
-        Path dir = launcherDirectory();
+        return start(launcherDirectory());
+    }
+
+    /**
+     * Starts an emulator of one's own (not the shared one); the caller stops it.
+     *
+     * @param dir the directory holding {@code gcs-emulator.js} and its {@code node_modules}
+     * @return the running emulator
+     * @throws IllegalStateException if it is not installed or does not start (with an install hint)
+     */
+    public static GcsEmulatorServer start(Path dir) {
         Path script = dir.resolve("gcs-emulator.js");
         String installHint = "install it with: (cd " + dir + " && npm ci --no-audit --no-fund), or run the build,"
                 + " which does (node " + dir.resolve("install.js") + ")";

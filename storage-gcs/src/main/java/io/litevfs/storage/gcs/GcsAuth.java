@@ -190,12 +190,20 @@ final class GcsAuth {
      */
     static String safe(Throwable e) {
         String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        // The token endpoint's answer is in the message or in a cause (google-http-client's HttpResponseException).
+        StringBuilder all = new StringBuilder();
+        for (Throwable t = e; t != null && all.length() < 100_000; t = t.getCause()) {
+            all.append(t.getMessage()).append('\n');
+            if (t.getCause() == t) {
+                break;
+            }
+        }
         List<String> parts = new ArrayList<>();
         java.util.regex.Matcher code = java.util.regex.Pattern.compile("\"error\"\\s*:\\s*\"([^\"]{1,100})\"")
-                .matcher(msg);
+                .matcher(all);
         java.util.regex.Matcher desc = java.util.regex.Pattern.compile(
                         "\"error_description\"\\s*:\\s*\"([^\"]{1,300})\"")
-                .matcher(msg);
+                .matcher(all);
         if (code.find()) {
             parts.add(code.group(1));
         }

@@ -102,6 +102,7 @@ public final class GcsStorageClient implements StorageClient {
     private final ConnectionProvider connections;
     private final HttpClient http;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile int pageSize = PAGE_SIZE;
 
     /**
      * Creates a client. No I/O happens here; credentials are loaded by the first request.
@@ -140,6 +141,15 @@ public final class GcsStorageClient implements StorageClient {
         this.http = client;
     }
 
+    /** Sets the number of names listed per page (tests use small pages to exercise pagination). */
+    GcsStorageClient pageSize(int size) {
+        if (size < 1 || size > PAGE_SIZE) {
+            throw new IllegalArgumentException("page size must be 1.." + PAGE_SIZE);
+        }
+        this.pageSize = size;
+        return this;
+    }
+
     @Override
     public StorageLocation location() {
         return location;
@@ -173,7 +183,7 @@ public final class GcsStorageClient implements StorageClient {
     private Mono<Page> listPage(
             int level, TxId seek, String prefix, @Nullable String startOffset, @Nullable String pageToken) {
         StringBuilder uri = new StringBuilder(bucketPath()).append("/o?prefix=").append(encode(prefix));
-        uri.append("&delimiter=%2F&maxResults=").append(PAGE_SIZE);
+        uri.append("&delimiter=%2F&maxResults=").append(pageSize);
         uri.append("&fields=").append(encode("items(name,size,timeCreated),nextPageToken"));
         if (startOffset != null) {
             uri.append("&startOffset=").append(encode(startOffset));
@@ -619,10 +629,14 @@ public final class GcsStorageClient implements StorageClient {
         if (e instanceof ConnectTimeoutException || cause instanceof ConnectTimeoutException) {
             reason = "cannot connect to GCS at " + settings.endpointSource() + ": connection timed out";
         } else if (cause instanceof ConnectException) {
-            String msg = cause.getMessage() == null ? "connection refused" : cause.getMessage();
-            int colon = msg.indexOf(':');
-            reason = "cannot connect to GCS at " + settings.endpointSource() + ": "
-                    + (colon > 0 ? msg.substring(0, colon) : msg).toLowerCase(java.util.Locale.ROOT);
+            String msg = String.valueOf(cause.getMessage()).toLowerCase(java.util.Locale.ROOT);
+            // Netty's native transport says "finishConnect(..) failed with error(-111)" for ECONNREFUSED.
+            String why = msg.contains("refused") || msg.contains("(-111)")
+                    ? "connection refused"
+                    : msg.contains("unreachable") || msg.contains("(-113)") || msg.contains("(-101)")
+                            ? "no route to host"
+                            : "connection failed (" + msg + ")";
+            reason = "cannot connect to GCS at " + settings.endpointSource() + ": " + why;
         } else if (cause instanceof UnknownHostException) {
             reason = "cannot resolve the GCS host " + settings.endpoint().getHost() + " (" + settings.endpointSource()
                     + ")";
