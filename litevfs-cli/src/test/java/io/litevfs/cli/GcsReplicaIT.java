@@ -216,7 +216,7 @@ class GcsReplicaIT {
     /** A service-account key whose token endpoint refuses it: ADC file, as a user would set it up. */
     @Test
     void badCredentials_tokenRefused_isOneClearLineWithoutSecrets() throws Exception {
-        HttpServer oauth = stub(401, "{\"error\":\"invalid_grant\",\"error_description\":\"Invalid JWT Signature.\"}");
+        HttpServer oauth = stub(400, "{\"error\":\"invalid_grant\",\"error_description\":\"Invalid JWT Signature.\"}");
         try {
             Key key = serviceAccountKey("http://127.0.0.1:" + oauth.getAddress().getPort() + "/token");
 

@@ -1,5 +1,6 @@
 package io.litevfs.storage.gcs;
 
+import com.google.api.client.http.HttpResponseException;
 import com.google.auth.Retryable;
 import com.google.auth.oauth2.AccessToken;
 import com.google.auth.oauth2.GoogleCredentials;
@@ -194,6 +195,9 @@ final class GcsAuth {
         StringBuilder all = new StringBuilder();
         for (Throwable t = e; t != null && all.length() < 100_000; t = t.getCause()) {
             all.append(t.getMessage()).append('\n');
+            if (t instanceof HttpResponseException hre && hre.getContent() != null) {
+                all.append(hre.getContent()).append('\n');
+            }
             if (t.getCause() == t) {
                 break;
             }
