@@ -41,7 +41,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * input closes, so a JVM killed with {@code SIGKILL} does not leave it behind.
  *
  * <p>Where it looks: system property {@code litevfs.gcs.emulator.dir} (default
- * {@code ${litevfs.root}/tools/gcs-emulator}) and {@code litevfs.node} (default {@code node}). If the emulator is not
+ * {@code ${litevfs.root}/tools/gcs-emulator}), {@code litevfs.node} (default {@code node}) and
+ * {@code litevfs.gcs.emulator.logs}, the directory of the emulator's log file (default {@code java.io.tmpdir}). If the emulator is not
  * installed, starting fails with the command that installs it: tests that need it fail rather than skip.
  */
 public final class GcsEmulatorServer implements BeforeAllCallback, ParameterResolver, AutoCloseable {
@@ -176,7 +177,9 @@ public final class GcsEmulatorServer implements BeforeAllCallback, ParameterReso
     private static GcsEmulatorServer launch(String node, Path dir, Path script, int port) {
         Path log;
         try {
-            Path logDir = Path.of(System.getProperty("java.io.tmpdir"));
+            Path logDir =
+                    Path.of(System.getProperty("litevfs.gcs.emulator.logs", System.getProperty("java.io.tmpdir")));
+            Files.createDirectories(logDir);
             log = Files.createTempFile(logDir, "gcs-emulator-" + port + "-", ".log");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
