@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import reactor.core.publisher.Hooks;
 
 /**
  * The {@code litevfs} command. {@code bin/litevfs} at the repository root runs it.
@@ -40,6 +41,9 @@ public final class Main implements Runnable {
 
     /** Runs the command and exits with its status. */
     public static void main(String[] args) {
+        // When parallel requests fail together (levels listed at once from an unreachable or refusing store), the
+        // first error is reported; Reactor would log the others, dropped after cancellation, as extra stderr lines.
+        Hooks.onErrorDropped(e -> {});
         PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
         PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
         System.exit(run(args, out, err));
