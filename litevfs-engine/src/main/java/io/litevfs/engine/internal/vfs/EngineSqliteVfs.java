@@ -174,10 +174,13 @@ public final class EngineSqliteVfs implements SqliteVfs {
             throw fail(SqliteCodes.CANTOPEN, "litevfs: " + e.getMessage(), e);
         } catch (RuntimeException e) {
             Throwable cause = Exceptions.unwrap(e);
-            throw fail(SqliteCodes.CANTOPEN, "litevfs: opening " + url + " failed: " + cause.getMessage(), cause);
+            throw fail(
+                    SqliteCodes.CANTOPEN,
+                    "litevfs: opening " + ReplicaFiles.redact(url) + " failed: " + cause.getMessage(),
+                    cause);
         }
         if (snapshot == null) {
-            throw fail(SqliteCodes.CANTOPEN, "litevfs: opening " + url + " timed out", null);
+            throw fail(SqliteCodes.CANTOPEN, "litevfs: opening " + ReplicaFiles.redact(url) + " timed out", null);
         }
         String connection = uri.get("litevfs_connection");
         openFiles.incrementAndGet();
