@@ -46,6 +46,11 @@ public final class PageCache {
         return cache.asMap().putIfAbsent(key, future);
     }
 
+    /** Removes a page's future if it is still {@code future}. */
+    public void remove(Key key, CompletableFuture<byte[]> future) {
+        cache.asMap().remove(key, future);
+    }
+
     /** Returns the approximate number of cached pages. */
     public long estimatedSize() {
         return cache.synchronous().estimatedSize();

@@ -117,6 +117,13 @@ public final class PageFetcher {
     }
 
     /**
+     * Drops a page's future from the cache if it is still the given (failed) one, so the next read fetches again.
+     */
+    public void invalidate(ReplicaSnapshot snap, int pgno, CompletableFuture<byte[]> failed) {
+        cache.remove(key(snap, pgno), failed);
+    }
+
+    /**
      * Reads ahead without waiting: the run of up to {@code window} pages that starts at the first page from
      * {@code from} on that is neither cached nor being read, if it lies in one file.
      *

@@ -171,6 +171,7 @@ final class ReplicaFile implements SqliteFile {
         }
         PageFetcher fetcher = handle.fetcher();
         CompletableFuture<byte[]> f = ahead.remove(pgno);
+        boolean issuedHere = false;
         if (f != null && f.isDone() && !f.isCompletedExceptionally()) {
             stats.hit();
             handle.stats().hit();
@@ -180,6 +181,7 @@ final class ReplicaFile implements SqliteFile {
         } else {
             PageFetcher.Lookup lookup = fetcher.page(snap, pgno, window, stats, this::keep);
             f = lookup.future();
+            issuedHere = lookup.runEnd() >= 0;
             if (!lookup.hit()) {
                 adjustWindow(pgno, lookup.runEnd());
             }
@@ -193,6 +195,30 @@ final class ReplicaFile implements SqliteFile {
                 prefetchedEnd = end;
             }
         }
+        if (f.isDone() && !f.isCompletedExceptionally()) {
+            return f.join();
+        }
+        try {
+            return await(snap, pgno, f);
+        } catch (SqliteException e) {
+            fetcher.invalidate(snap, pgno, f);
+            ahead.clear();
+            if (issuedHere || e.getCause() instanceof TimeoutException) {
+                throw e;
+            }
+            // The read was issued earlier (read-ahead, another connection), maybe before the cause went away: try
+            // once more with a read of our own.
+            PageFetcher.Lookup retry = fetcher.page(snap, pgno, 1, stats, this::keep);
+            try {
+                return await(snap, pgno, retry.future());
+            } catch (SqliteException again) {
+                fetcher.invalidate(snap, pgno, retry.future());
+                throw again;
+            }
+        }
+    }
+
+    private byte[] await(ReplicaSnapshot snap, int pgno, CompletableFuture<byte[]> f) throws SqliteException {
         if (f.isDone() && !f.isCompletedExceptionally()) {
             return f.join();
         }

@@ -142,12 +142,14 @@ public final class ReplicaHandle implements AutoCloseable {
     }
 
     /**
-     * Returns the latest snapshot: the follower's if the replica is followed and loaded, else a fresh plan (reusing
-     * the current snapshot if the plan has not changed and loading only new files).
+     * Returns the latest snapshot: the follower's if the replica is followed and loaded (it is at most one poll
+     * interval old), else a fresh plan (reusing the current snapshot if the plan has not changed and loading only
+     * new files).
      */
     public Mono<ReplicaSnapshot> latest() {
         ReplicaSnapshot s = current.get();
-        if (s != null && poller != null && lastPoll != null) {
+        if (s != null && poller != null) {
+            // While followed, only the poller moves the state forward, so that every version is published.
             return Mono.just(s);
         }
         return ops.plan(RestoreTarget.latest()).flatMap(plan -> {
