@@ -144,7 +144,7 @@ public record S3Settings(
      */
     public static S3Settings fromLocation(StorageLocation location, @Nullable S3Flavor flavor) {
         String bucket = location.authority();
-        if (!bucket.matches("[a-zA-Z0-9][a-zA-Z0-9._-]{1,254}")) {
+        if (!bucket.matches("[a-zA-Z0-9][a-zA-Z0-9._-]{0,254}")) {
             throw new StorageException.InvalidLocation(
                     "invalid bucket name '" + bucket + "' in replica URL " + location);
         }
