@@ -48,17 +48,24 @@ final class Cli {
 
     /** Runs {@code bin/litevfs} as a process, as a user would. */
     static Result script(Path workDir, String... args) throws IOException, InterruptedException {
+        return script(workDir, java.util.Map.of(), args);
+    }
+
+    /** Runs {@code bin/litevfs} as a process with extra environment variables (e.g. AWS credentials). */
+    static Result script(Path workDir, java.util.Map<String, String> env, String... args)
+            throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add(root().resolve("bin/litevfs").toString());
         cmd.addAll(List.of(args));
         Path out = Files.createTempFile("litevfs-out", ".txt");
         Path err = Files.createTempFile("litevfs-err", ".txt");
         try {
-            Process p = new ProcessBuilder(cmd)
+            ProcessBuilder pb = new ProcessBuilder(cmd)
                     .directory(workDir.toFile())
                     .redirectOutput(out.toFile())
-                    .redirectError(err.toFile())
-                    .start();
+                    .redirectError(err.toFile());
+            pb.environment().putAll(env);
+            Process p = pb.start();
             if (!p.waitFor(120, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 throw new AssertionError("bin/litevfs " + String.join(" ", args) + " timed out");

@@ -180,7 +180,10 @@ public final class LiteDatabase implements AutoCloseable {
             }
             return new Pooled(conn);
         } catch (SqliteException e) {
-            throw error(e);
+            // SQLite's message names the file it was asked to open, whose replica parameter may hold credentials.
+            LiteVfsException le = error(e);
+            String redacted = "replica " + ReplicaFiles.redact(url);
+            throw new LiteVfsException(le.code(), le.getMessage().replace(name.toString(), redacted), e);
         }
     }
 
