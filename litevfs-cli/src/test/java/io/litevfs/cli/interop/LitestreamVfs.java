@@ -190,7 +190,12 @@ public final class LitestreamVfs {
      * page_count}). If the string holds several statements, the rows of all of them are returned in order.
      */
     public List<List<Object>> query(Path replicaDir, String sql) {
-        return queryAll(replicaDir, sql).get(0);
+        return queryAll(Replica.dir(replicaDir), sql).get(0);
+    }
+
+    /** {@link #query(Path, String)} on any replica. */
+    public List<List<Object>> query(Replica replica, String sql) {
+        return queryAll(replica, sql).get(0);
     }
 
     /**
@@ -198,6 +203,11 @@ public final class LitestreamVfs {
      * litestream_set_time('…')} followed by queries) and returns the rows of each.
      */
     public List<List<List<Object>>> queryAll(Path replicaDir, String... sqls) {
+        return queryAll(Replica.dir(replicaDir), sqls);
+    }
+
+    /** {@link #queryAll(Path, String...)} on any replica. */
+    public List<List<List<Object>>> queryAll(Replica replicaDir, String... sqls) {
         requireReadable(replicaDir);
         String marker = "~~litevfs-end-of-statement-" + UUID.randomUUID() + "~~";
         StringBuilder script = new StringBuilder();
@@ -224,6 +234,11 @@ public final class LitestreamVfs {
 
     /** The TXID the extension reports for the replica ({@code litestream_txid()}, 16 hex digits). */
     public String txid(Path replicaDir) {
+        return txid(Replica.dir(replicaDir));
+    }
+
+    /** {@link #txid(Path)} on any replica. */
+    public String txid(Replica replicaDir) {
         List<List<Object>> rows = query(replicaDir, "SELECT litestream_txid()");
         if (rows.size() != 1 || rows.get(0).size() != 1 || !(rows.get(0).get(0) instanceof String)) {
             throw new LitestreamVfsException("unexpected litestream_txid() result: " + rows);
@@ -233,6 +248,11 @@ public final class LitestreamVfs {
 
     /** The exact stdout of the shell's {@code .dump} through the extension. */
     public String dump(Path replicaDir) {
+        return dump(Replica.dir(replicaDir));
+    }
+
+    /** {@link #dump(Path)} on any replica. */
+    public String dump(Replica replicaDir) {
         Path out = newCall().dir.resolve("dump.sql");
         dumpToFile(replicaDir, out);
         try {
@@ -246,6 +266,11 @@ public final class LitestreamVfs {
 
     /** Writes the exact stdout of {@code .dump} to {@code out} (for large databases) and returns {@code out}. */
     public Path dumpToFile(Path replicaDir, Path out) {
+        return dumpToFile(Replica.dir(replicaDir), out);
+    }
+
+    /** {@link #dumpToFile(Path, Path)} on any replica. */
+    public Path dumpToFile(Replica replicaDir, Path out) {
         requireReadable(replicaDir);
         Call call = newCall();
         Result r = call.runSqlite(replicaDir, ".open '" + URI + "'\n.dump\n", false);
@@ -274,10 +299,27 @@ public final class LitestreamVfs {
         return added.get(0);
     }
 
+    /** {@link #execute(Path, String...)} on any replica; returns the name of the new L0 file. */
+    public String execute(Replica replica, String... statements) {
+        List<String> added = executeAllowingNoUpload(replica, statements);
+        if (added.size() != 1) {
+            throw new LitestreamVfsException("expected exactly one new L0 file in " + replica.description()
+                    + " after the transaction " + List.of(statements) + ", found " + added);
+        }
+        return added.get(0);
+    }
+
     /** Like {@link #execute} but returns the new L0 files, possibly none. */
     public List<Path> executeAllowingNoUpload(Path replicaDir, String... statements) {
         Path l0 = replicaDir.resolve("ltx").resolve("0");
-        Set<String> before = ltxNames(l0);
+        return executeAllowingNoUpload(Replica.dir(replicaDir), statements).stream()
+                .map(l0::resolve)
+                .collect(Collectors.toList());
+    }
+
+    /** Like {@link #execute(Replica, String...)} but returns the names of the new L0 files, possibly none. */
+    public List<String> executeAllowingNoUpload(Replica replica, String... statements) {
+        Set<String> before = replica.level0().get();
         boolean verbatim =
                 Stream.of(statements).anyMatch(s -> TX_CONTROL.matcher(s).matches());
         StringBuilder script = new StringBuilder(".open '" + URI + "'\n");
@@ -291,39 +333,71 @@ public final class LitestreamVfs {
             script.append("COMMIT;\n");
         }
         Call call = newCall();
-        Result r = call.runSqlite(replicaDir, script.toString(), true);
+        Result r = call.runSqlite(replica, script.toString(), true);
         // The upload happens in xClose, before the process exits (observed: the file is always there at exit);
-        // a short grace period covers a slow file system without slowing down the no-upload case much.
+        // a short grace period covers a slow store without slowing down the no-upload case much.
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500);
         Set<String> added;
         while (true) {
-            added = new TreeSet<>(ltxNames(l0));
+            added = new TreeSet<>(replica.level0().get());
             added.removeAll(before);
             if (!added.isEmpty() || System.nanoTime() > deadline) {
                 break;
             }
             sleep(50);
         }
-        List<Path> files = added.stream().map(l0::resolve).collect(Collectors.toList());
-        for (Path f : files) {
-            if (!LTX_NAME.matcher(f.getFileName().toString()).matches()) {
-                throw call.failure("unexpected file name in ltx/0: " + f, r);
+        for (String f : added) {
+            if (!LTX_NAME.matcher(f).matches()) {
+                throw call.failure("unexpected file name in level 0: " + f, r);
             }
         }
-        return files;
+        return new ArrayList<>(added);
+    }
+
+    /**
+     * A replica the real extension opens: its {@code LITESTREAM_REPLICA_URL}, extra environment (credentials), how to
+     * list the names of its level-0 files, and whether it holds any LTX file (a read-only open of an empty replica
+     * blocks, pitfall P11).
+     *
+     * @param url the Litestream replica URL
+     * @param env extra environment of the sqlite3 process, e.g. {@code AWS_ACCESS_KEY_ID}
+     * @param level0 lists the names of the level-0 LTX files
+     * @param hasLtx whether the replica holds any LTX file
+     * @param description for messages (no secrets)
+     */
+    public record Replica(
+            String url,
+            Map<String, String> env,
+            java.util.function.Supplier<Set<String>> level0,
+            java.util.function.BooleanSupplier hasLtx,
+            String description) {
+
+        /** A local directory in the file layout. */
+        public static Replica dir(Path dir) {
+            return new Replica(
+                    replicaUrl(dir),
+                    Map.of(),
+                    () -> ltxNames(dir.resolve("ltx").resolve("0")),
+                    () -> hasLtxFile(dir),
+                    dir.toString());
+        }
     }
 
     // ------------------------------------------------------------------------------------------------------------
 
-    private static void requireReadable(Path replicaDir) {
+    private static void requireReadable(Replica replica) {
+        if (!replica.hasLtx().getAsBoolean()) {
+            throw new LitestreamVfsException("replica " + replica.description() + " holds no LTX file: a read-only open"
+                    + " by the real extension would block until one appears (pitfall P11)");
+        }
+    }
+
+    private static boolean hasLtxFile(Path replicaDir) {
         if (!Files.isDirectory(replicaDir)) {
             throw new LitestreamVfsException("replica directory does not exist: " + replicaDir);
         }
         try (Stream<Path> s = Files.walk(replicaDir)) {
-            if (s.noneMatch(p -> LTX_NAME.matcher(p.getFileName().toString()).matches())) {
-                throw new LitestreamVfsException("replica " + replicaDir + " holds no LTX file: a read-only open by the"
-                        + " real extension would block until one appears (pitfall P11)");
-            }
+            return s.anyMatch(p -> LTX_NAME.matcher(p.getFileName().toString()).matches());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -443,9 +517,9 @@ public final class LitestreamVfs {
             }
         }
 
-        Result runSqlite(Path replicaDir, String script, boolean write) {
-            Map<String, String> env = new java.util.LinkedHashMap<>();
-            env.put("LITESTREAM_REPLICA_URL", replicaUrl(replicaDir));
+        Result runSqlite(Replica replica, String script, boolean write) {
+            Map<String, String> env = new java.util.LinkedHashMap<>(replica.env());
+            env.put("LITESTREAM_REPLICA_URL", replica.url());
             env.put("LITESTREAM_LOG_FILE", dir.resolve("vfs.log").toString());
             if (write) {
                 env.put("LITESTREAM_WRITE_ENABLED", "true");
@@ -464,7 +538,9 @@ public final class LitestreamVfs {
             Path in = dir.resolve("script.sql");
             Path out = dir.resolve("stdout");
             Path err = dir.resolve("stderr");
-            description = "command: " + String.join(" ", command) + "\nenv: " + extraEnv + "\ncwd: " + dir;
+            Map<String, String> shown = new java.util.TreeMap<>(extraEnv);
+            shown.replaceAll((k, v) -> k.matches(".*(SECRET|TOKEN|KEY).*") ? "***" : v);
+            description = "command: " + String.join(" ", command) + "\nenv: " + shown + "\ncwd: " + dir;
             try {
                 Files.writeString(in, stdin, StandardCharsets.UTF_8);
                 ProcessBuilder pb = new ProcessBuilder(command)
