@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.litevfs.cli.S3Fixture;
 import io.litevfs.engine.LiteDatabase;
 import io.litevfs.engine.LiteVfs;
 import io.litevfs.engine.Row;
@@ -24,7 +25,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The real Litestream VFS writes one transaction at a time into a local replica while {@code litevfs watch}
+ * The real Litestream VFS writes one transaction at a time into a replica (a local directory, and S3 on S3Proxy)
+ * while {@code litevfs watch}
  * follows it and a reader queries continuously: watch reports every TXID within 2 s of its upload, and the reader
  * only ever sees states that satisfy the writer's invariant ({@code c.n = count(t)}, kept in every transaction).
  */
@@ -36,9 +38,27 @@ class FollowerInteropIT {
     Path tmp;
 
     @Test
-    void watchAndReader_followTheRealLitestreamWriter() throws Exception {
+    void localDirectory_watchAndReaderFollowTheRealLitestreamWriter() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("replica"));
+        follow(LitestreamVfs.Replica.dir(dir), "file://" + dir);
+    }
+
+    @Test
+    void s3_watchAndReaderFollowTheRealLitestreamWriter() throws Exception {
+        String bucket = S3Fixture.server().newBucket("follow");
+        LitestreamVfs.Replica replica = new LitestreamVfs.Replica(
+                S3Fixture.s3Url(bucket, "db")
+                        .replace("endpoint=http%3A%2F%2F", "endpoint=http://")
+                        .replace("%3A", ":"),
+                Map.copyOf(S3Fixture.credentialsEnv()),
+                () -> S3Fixture.level0(bucket, "db"),
+                () -> S3Fixture.hasLtx(bucket, "db"),
+                "s3://" + bucket + "/db");
+        follow(replica, S3Fixture.s3UrlWithKeys(bucket, "db"));
+    }
+
+    private void follow(LitestreamVfs.Replica replica, String url) throws Exception {
         LitestreamVfs writer = LitestreamVfs.fromSystemProperties(Files.createDirectories(tmp.resolve("vfs-work")));
-        Path replica = Files.createDirectories(tmp.resolve("replica"));
         writer.execute(
                 replica,
                 "CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT)",
@@ -47,11 +67,7 @@ class FollowerInteropIT {
 
         Path root = Path.of(System.getProperty("litevfs.root"));
         Process watch = new ProcessBuilder(
-                        root.resolve("bin/litevfs").toString(),
-                        "watch",
-                        "--count",
-                        Integer.toString(TRANSACTIONS),
-                        "file://" + replica)
+                        root.resolve("bin/litevfs").toString(), "watch", "--count", Integer.toString(TRANSACTIONS), url)
                 .redirectError(tmp.resolve("watch.err").toFile())
                 .start();
         Map<String, Long> seenAt = new ConcurrentHashMap<>();
@@ -79,7 +95,7 @@ class FollowerInteropIT {
         AtomicLong reads = new AtomicLong();
         AtomicLong maxSeen = new AtomicLong();
         Thread reader = new Thread(() -> {
-            try (LiteDatabase db = LiteVfs.open("file://" + replica + "?poll-interval=200ms")) {
+            try (LiteDatabase db = LiteVfs.open(url + (url.contains("?") ? "&" : "?") + "poll-interval=200ms")) {
                 while (!stop.get()) {
                     Row r = db.query("SELECT (SELECT count(*) FROM t), (SELECT n FROM c), litevfs_txid()")
                             .blockLast();
@@ -104,8 +120,10 @@ class FollowerInteropIT {
 
         Map<String, Long> uploadedAt = new ConcurrentHashMap<>();
         for (int i = 1; i <= TRANSACTIONS; i++) {
-            Path file = writer.execute(replica, "INSERT INTO t(v) VALUES ('row " + i + "')", "UPDATE c SET n = n + 1");
-            String txid = file.getFileName().toString().substring(0, 16);
+            String file =
+                    writer.execute(replica, "INSERT INTO t(v) VALUES ('row " + i + "')", "UPDATE c SET n = n + 1");
+            String name = file.substring(file.lastIndexOf('/') + 1);
+            String txid = name.substring(0, 16);
             uploadedAt.put(txid, System.nanoTime());
             Thread.sleep(300);
         }

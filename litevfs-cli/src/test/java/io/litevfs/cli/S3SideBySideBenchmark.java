@@ -38,13 +38,13 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <pre>
  * mvn -pl litevfs-cli -am verify -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false \
- *     -Dit.test=S3SideBySideBenchmarkIT -Dlitevfs.bench=true [-Dbench.rows=5000 -Dbench.delay=20]
+ *     -Dit.test=S3SideBySideBenchmark -Dlitevfs.bench=true [-Dbench.rows=5000 -Dbench.delay=20]
  * </pre>
  *
  * Results go to stdout and {@code litevfs-cli/target/benchmarks-s3.md}.
  */
 @EnabledIfSystemProperty(named = "litevfs.bench", matches = "true")
-class S3SideBySideBenchmarkIT {
+class S3SideBySideBenchmark {
 
     @TempDir
     Path tmp;
