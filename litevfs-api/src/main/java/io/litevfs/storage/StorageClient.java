@@ -127,6 +127,27 @@ public interface StorageClient extends AutoCloseable {
     void close();
 
     /**
+     * Checks the arguments of {@link #createLtxFile}, as every implementation must before doing anything.
+     *
+     * @throws IllegalArgumentException for a bad level, TXID range or length
+     * @throws NullPointerException for a missing argument
+     */
+    static void checkCreateArguments(
+            int level, TxId minTxId, TxId maxTxId, Instant timestamp, Flux<ByteBuffer> content, long length) {
+        LtxFileInfo.checkLevel(level);
+        java.util.Objects.requireNonNull(minTxId, "minTxId");
+        java.util.Objects.requireNonNull(maxTxId, "maxTxId");
+        java.util.Objects.requireNonNull(timestamp, "timestamp");
+        java.util.Objects.requireNonNull(content, "content");
+        if (minTxId.isZero() || maxTxId.isBefore(minTxId)) {
+            throw new IllegalArgumentException("invalid TXID range " + minTxId + "-" + maxTxId);
+        }
+        if (length < 0) {
+            throw new IllegalArgumentException("length must not be negative but was " + length);
+        }
+    }
+
+    /**
      * Checks an object name for {@link #readObject}, {@link #writeObject} and {@link #deleteObject}.
      *
      * @param name the name

@@ -366,17 +366,7 @@ public final class S3StorageClient implements StorageClient {
     @Override
     public Mono<LtxFileInfo> createLtxFile(
             int level, TxId minTxId, TxId maxTxId, Instant timestamp, Flux<ByteBuffer> content, long length) {
-        LtxFileInfo.checkLevel(level);
-        Objects.requireNonNull(minTxId, "minTxId");
-        Objects.requireNonNull(maxTxId, "maxTxId");
-        Objects.requireNonNull(timestamp, "timestamp");
-        Objects.requireNonNull(content, "content");
-        if (minTxId.isZero() || maxTxId.isBefore(minTxId)) {
-            throw new IllegalArgumentException("invalid TXID range " + minTxId + "-" + maxTxId);
-        }
-        if (length < 0) {
-            throw new IllegalArgumentException("length must not be negative but was " + length);
-        }
+        StorageClient.checkCreateArguments(level, minTxId, maxTxId, timestamp, content, length);
         String key = ltxKey(level, minTxId, maxTxId);
         LtxFileInfo created = new LtxFileInfo(level, minTxId, maxTxId, length, timestamp);
         Map<String, String> headers = settings.headers(S3Operation.CREATE_LTX);

@@ -279,17 +279,7 @@ public final class FileStorageClient implements StorageClient {
     @Override
     public Mono<LtxFileInfo> createLtxFile(
             int level, TxId minTxId, TxId maxTxId, Instant timestamp, Flux<ByteBuffer> content, long length) {
-        LtxFileInfo.checkLevel(level);
-        Objects.requireNonNull(minTxId, "minTxId");
-        Objects.requireNonNull(maxTxId, "maxTxId");
-        Objects.requireNonNull(timestamp, "timestamp");
-        Objects.requireNonNull(content, "content");
-        if (minTxId.isZero() || maxTxId.isBefore(minTxId)) {
-            throw new IllegalArgumentException("invalid TXID range " + minTxId + "-" + maxTxId);
-        }
-        if (length < 0) {
-            throw new IllegalArgumentException("length must not be negative but was " + length);
-        }
+        StorageClient.checkCreateArguments(level, minTxId, maxTxId, timestamp, content, length);
         Path target = ltxPath(level, minTxId, maxTxId);
         return Mono.usingWhen(
                 io(() -> PendingFile.create(target, length)),
