@@ -127,6 +127,22 @@ public interface StorageClient extends AutoCloseable {
     void close();
 
     /**
+     * Checks the arguments of {@link #readRange}, as every implementation must before doing anything.
+     *
+     * @throws IllegalArgumentException for a negative offset or length
+     * @throws NullPointerException for a missing file
+     */
+    static void checkRangeArguments(LtxFileInfo file, long offset, int length) {
+        java.util.Objects.requireNonNull(file, "file");
+        if (offset < 0) {
+            throw new IllegalArgumentException("offset must not be negative but was " + offset);
+        }
+        if (length < 0) {
+            throw new IllegalArgumentException("length must not be negative but was " + length);
+        }
+    }
+
+    /**
      * Checks the arguments of {@link #createLtxFile}, as every implementation must before doing anything.
      *
      * @throws IllegalArgumentException for a bad level, TXID range or length

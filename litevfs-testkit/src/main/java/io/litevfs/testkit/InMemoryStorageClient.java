@@ -219,13 +219,7 @@ public final class InMemoryStorageClient implements StorageClient {
 
     @Override
     public Mono<ByteBuffer> readRange(LtxFileInfo file, long offset, int length) {
-        Objects.requireNonNull(file, "file");
-        if (offset < 0) {
-            throw new IllegalArgumentException("offset must not be negative but was " + offset);
-        }
-        if (length < 0) {
-            throw new IllegalArgumentException("length must not be negative but was " + length);
-        }
+        StorageClient.checkRangeArguments(file, offset, length);
         return Mono.fromCallable(() -> {
             count(Operation.READ_RANGE);
             byte[] data = lookup(file, "read ltx range").data;

@@ -255,13 +255,7 @@ public final class AzureStorageClient implements StorageClient {
 
     @Override
     public Mono<ByteBuffer> readRange(LtxFileInfo file, long offset, int length) {
-        Objects.requireNonNull(file, "file");
-        if (offset < 0) {
-            throw new IllegalArgumentException("offset must not be negative but was " + offset);
-        }
-        if (length < 0) {
-            throw new IllegalArgumentException("length must not be negative but was " + length);
-        }
+        StorageClient.checkRangeArguments(file, offset, length);
         String key = ltxKey(file.level(), file.minTxId(), file.maxTxId());
         return Mono.defer(() -> {
             checkOpen();

@@ -237,13 +237,7 @@ public final class GcsStorageClient implements StorageClient {
 
     @Override
     public Mono<ByteBuffer> readRange(LtxFileInfo file, long offset, int length) {
-        Objects.requireNonNull(file, "file");
-        if (offset < 0) {
-            throw new IllegalArgumentException("offset must not be negative but was " + offset);
-        }
-        if (length < 0) {
-            throw new IllegalArgumentException("length must not be negative but was " + length);
-        }
+        StorageClient.checkRangeArguments(file, offset, length);
         String key = ltxKey(file);
         // An empty range still asks for one byte, so that a missing file is reported.
         long last = length == 0 ? offset : (offset > Long.MAX_VALUE - length ? Long.MAX_VALUE : offset + length - 1);

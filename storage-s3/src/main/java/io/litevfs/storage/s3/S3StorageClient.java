@@ -307,13 +307,7 @@ public final class S3StorageClient implements StorageClient {
 
     @Override
     public Mono<ByteBuffer> readRange(LtxFileInfo file, long offset, int length) {
-        Objects.requireNonNull(file, "file");
-        if (offset < 0) {
-            throw new IllegalArgumentException("offset must not be negative but was " + offset);
-        }
-        if (length < 0) {
-            throw new IllegalArgumentException("length must not be negative but was " + length);
-        }
+        StorageClient.checkRangeArguments(file, offset, length);
         String key = ltxKey(file.level(), file.minTxId(), file.maxTxId());
         Map<String, String> headers = settings.headers(S3Operation.READ_LTX);
         if (length == 0) {

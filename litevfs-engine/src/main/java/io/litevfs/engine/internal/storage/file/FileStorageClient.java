@@ -183,13 +183,7 @@ public final class FileStorageClient implements StorageClient {
 
     @Override
     public Mono<ByteBuffer> readRange(LtxFileInfo file, long offset, int length) {
-        Objects.requireNonNull(file, "file");
-        if (offset < 0) {
-            throw new IllegalArgumentException("offset must not be negative but was " + offset);
-        }
-        if (length < 0) {
-            throw new IllegalArgumentException("length must not be negative but was " + length);
-        }
+        StorageClient.checkRangeArguments(file, offset, length);
         Path path = ltxPath(file.level(), file.minTxId(), file.maxTxId());
         return io(() -> {
             try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
