@@ -20,8 +20,8 @@ import reactor.core.Disposable;
         mixinStandardHelpOptions = true,
         description = {
             "Follow a replica and print one JSON object per new version: {\"txid\":\"…\",\"timestamp\":\"…\",\"pages\":N}.",
-            "Polls level 0 every poll interval (URL option poll-interval=, default 1s). Failed polls and recoveries"
-                    + " from compacted-away level-0 files are reported on stderr; watching goes on."
+            "Polls level 0 every poll interval (URL option poll-interval=, default 1s). On stderr: the TXID watching"
+                    + " starts from, failed polls and recoveries from compacted-away level-0 files; watching goes on."
         })
 final class WatchCommand implements Callable<Integer> {
 
@@ -43,7 +43,7 @@ final class WatchCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         try (LiteDatabase db = LiteVfs.open(url)) {
             // Fail fast on a replica that cannot be read at all, before waiting for versions.
-            db.txId().block(Duration.ofMinutes(2));
+            var start = db.txId().block(Duration.ofMinutes(2));
             Disposable events = db.events()
                     .filter(e -> e.type() != ReplicaEvent.Type.VERSION)
                     .subscribe(e -> {
@@ -53,7 +53,17 @@ final class WatchCommand implements Callable<Integer> {
                         }
                     });
             try {
-                var versions = db.versions().doOnNext(v -> print(out, v));
+                var versions = db.versions()
+                        .doOnSubscribe(sub -> {
+                            synchronized (err) {
+                                // Tells people and scripts from which state on versions are reported.
+                                err.println(
+                                        "litevfs: watching " + io.litevfs.engine.internal.vfs.ReplicaFiles.redact(url)
+                                                + " from TXID " + start);
+                                err.flush();
+                            }
+                        })
+                        .doOnNext(v -> print(out, v));
                 if (count != null) {
                     versions.take(count).blockLast();
                 } else {

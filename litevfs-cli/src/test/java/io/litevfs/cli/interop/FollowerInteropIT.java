@@ -111,12 +111,16 @@ class FollowerInteropIT {
         });
         reader.start();
 
-        // Give watch time to start (JVM, first open) before the first upload it must report.
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (reads.get() == 0 && System.nanoTime() < deadline) {
+        // Versions are reported from the state watch starts at: wait until it says it is watching (its JVM start and
+        // first open take a while on a busy machine), and until the reader has read once.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        Path watchErr = tmp.resolve("watch.err");
+        while ((reads.get() == 0 || !Files.readString(watchErr).contains("litevfs: watching "))
+                && System.nanoTime() < deadline
+                && watch.isAlive()) {
             Thread.sleep(50);
         }
-        Thread.sleep(2000);
+        assertThat(Files.readString(watchErr)).contains("from TXID 0000000000000001");
 
         Map<String, Long> uploadedAt = new ConcurrentHashMap<>();
         for (int i = 1; i <= TRANSACTIONS; i++) {
