@@ -12,7 +12,6 @@ import io.litevfs.ltx.TxId;
 import io.litevfs.sqlite.SqliteCodes;
 import io.litevfs.sqlite.SqliteConnection;
 import io.litevfs.sqlite.SqliteStatement;
-import io.litevfs.storage.LtxFileInfo;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -151,9 +150,9 @@ final class DemoCommand implements Callable<Integer> {
                         d.trailer().fileChecksum());
             }
             check(ltxFiles.size() == 2, "the replica holds two LTX files");
-            for (LtxFileInfo f : replica.listFiles().block().get(0)) {
-                check(f.size() > 0, "listed files have a size");
-            }
+            check(
+                    replica.listFiles().block().get(0).stream().allMatch(f -> f.size() > 0),
+                    "the listing reports every file's size");
         }
         out.println();
         out.println("All steps checked. Try it yourself:");
