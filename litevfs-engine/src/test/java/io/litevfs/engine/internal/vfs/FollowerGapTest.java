@@ -133,8 +133,9 @@ class FollowerGapTest {
         ReplicaHandle handle = vfs.replica(url);
         Thread.sleep(300);
         int polls = handle.polls();
-        // One poller for eight connections: about 300 ms / 20 ms polls, not eight times that.
-        assertThat(polls).isBetween(3, 20);
+        // One poller for eight connections: at most about 300 ms / 20 ms polls (fewer on a busy machine), not eight
+        // times that.
+        assertThat(polls).isBetween(1, 20);
         for (SqliteFile f : files) {
             f.close();
         }
