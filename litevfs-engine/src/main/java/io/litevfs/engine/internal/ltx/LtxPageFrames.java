@@ -195,24 +195,7 @@ public final class LtxPageFrames {
     static void decompressBlock(
             byte[] src, int srcOff, int len, byte[] page, int pageSize, String source, long payloadAt, int pgno)
             throws LtxFormatException {
-        int n;
-        try {
-            n = DECOMPRESSOR.decompress(src, srcOff, len, page, 0, pageSize);
-        } catch (RuntimeException e) {
-            throw new LtxFormatException(
-                    source,
-                    payloadAt,
-                    "expected a valid " + len + "-byte LZ4 block for page " + pgno + " that decompresses to " + pageSize
-                            + " bytes: " + e.getMessage(),
-                    e);
-        }
-        if (n != pageSize) {
-            throw new LtxFormatException(
-                    source,
-                    payloadAt,
-                    "expected the LZ4 block of page " + pgno + " to decompress to the page size " + pageSize
-                            + ", found " + n + " bytes");
-        }
+        decompressBlock(ByteBuffer.wrap(src), srcOff, len, page, pageSize, source, payloadAt, pgno);
     }
 
     /**
